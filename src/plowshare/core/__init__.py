@@ -1,0 +1,1 @@
+"""Core machinery: parameters, sampling, scenarios, pipeline and results."""

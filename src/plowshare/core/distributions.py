@@ -1,0 +1,185 @@
+"""Probability distributions of parameters, as inverse CDFs over uniforms.
+
+Each distribution maps uniform draws ``u`` in (0, 1) to values through its
+quantile function, so plain Monte Carlo, Latin hypercube sampling and the
+Gaussian copula all share one code path. Lognormal, uniform and loguniform
+may be given by their 5th and 95th percentiles (``p5``, ``p95``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+Z95 = float(stats.norm.ppf(0.95))  # 1.6449: half-width of a 90 % normal interval in sd
+
+KINDS = ("fixed", "uniform", "triangular", "normal", "lognormal", "loguniform")
+
+_FIELDS: dict[str, tuple[set[str], ...]] = {
+    # each kind: the accepted sets of fields (besides 'kind'); optional lower/upper on normal
+    "fixed": (set(),),
+    "uniform": ({"low", "high"}, {"p5", "p95"}),
+    "triangular": ({"low", "mode", "high"},),
+    "normal": ({"mean", "sd"}, {"p5", "p95"}),
+    "lognormal": ({"p5", "p95"}, {"median", "sigma"}),
+    "loguniform": ({"low", "high"}, {"p5", "p95"}),
+}
+
+
+class DistError(ValueError):
+    """A distribution specification that cannot be used (message names the problem)."""
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A univariate distribution with a vectorised quantile function."""
+
+    kind: str
+    args: dict[str, float] = field(default_factory=dict)
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def from_spec(cls, spec: Any, central: float | None = None) -> Dist:
+        """Parse a TOML table such as ``{kind = "lognormal", p5 = 3, p95 = 6}``."""
+        if not isinstance(spec, dict):
+            raise DistError(f"expected a table like {{kind = 'uniform', low = …}}, got {spec!r}")
+        kind = spec.get("kind")
+        if kind not in KINDS:
+            raise DistError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        args = {k: v for k, v in spec.items() if k != "kind"}
+        for k, v in args.items():
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise DistError(f"'{k}' must be a number, got {v!r}")
+        keys = set(args) - {"lower", "upper"} if kind == "normal" else set(args)
+        if kind == "fixed":
+            keys -= {"value"}
+        if keys not in _FIELDS[kind]:
+            want = " or ".join("{" + ", ".join(sorted(s)) + "}" for s in _FIELDS[kind])
+            raise DistError(f"a {kind} distribution takes {want or 'no fields'}; got {sorted(keys)}")
+        if kind == "fixed":
+            value = args.get("value", central)
+            if value is None:
+                raise DistError("a fixed distribution needs a value")
+            return cls("fixed", {"value": float(value)})
+        return cls._normalise(kind, {k: float(v) for k, v in args.items()})
+
+    @classmethod
+    def fixed(cls, value: float) -> Dist:
+        return cls("fixed", {"value": float(value)})
+
+    @classmethod
+    def _normalise(cls, kind: str, a: dict[str, float]) -> Dist:
+        """Convert p5/p95 forms to canonical parameters and check them."""
+        if "p5" in a and not a["p5"] < a["p95"]:
+            raise DistError(f"p5 ({a['p5']}) must be below p95 ({a['p95']})")
+        if kind == "uniform" and "p5" in a:
+            w = (a["p95"] - a["p5"]) / 0.9
+            a = {"low": a["p5"] - 0.05 * w, "high": a["p95"] + 0.05 * w}
+        elif kind == "normal" and "p5" in a:
+            extra = {k: a[k] for k in ("lower", "upper") if k in a}
+            a = {"mean": (a["p5"] + a["p95"]) / 2, "sd": (a["p95"] - a["p5"]) / (2 * Z95), **extra}
+        elif kind == "lognormal" and "p5" in a:
+            if a["p5"] <= 0:
+                raise DistError("lognormal p5 must be positive")
+            lo, hi = math.log(a["p5"]), math.log(a["p95"])
+            a = {"median": math.exp((lo + hi) / 2), "sigma": (hi - lo) / (2 * Z95)}
+        elif kind == "loguniform" and "p5" in a:
+            if a["p5"] <= 0:
+                raise DistError("loguniform p5 must be positive")
+            lo, hi = math.log(a["p5"]), math.log(a["p95"])
+            w = (hi - lo) / 0.9
+            a = {"low": math.exp(lo - 0.05 * w), "high": math.exp(hi + 0.05 * w)}
+        cls._check(kind, a)
+        return cls(kind, a)
+
+    @staticmethod
+    def _check(kind: str, a: dict[str, float]) -> None:
+        if kind in ("uniform", "loguniform", "triangular") and not a["low"] < a["high"]:
+            raise DistError(f"low ({a['low']}) must be below high ({a['high']})")
+        if kind == "loguniform" and a["low"] <= 0:
+            raise DistError("loguniform low must be positive")
+        if kind == "triangular" and not a["low"] <= a["mode"] <= a["high"]:
+            raise DistError("triangular mode must lie between low and high")
+        if kind == "normal":
+            if a["sd"] <= 0:
+                raise DistError("normal sd must be positive")
+            if a.get("lower", -math.inf) >= a.get("upper", math.inf):
+                raise DistError("normal lower bound must be below upper bound")
+        if kind == "lognormal" and (a["sigma"] <= 0 or a["median"] <= 0):
+            raise DistError("lognormal median and sigma must be positive")
+
+    # ---- use ------------------------------------------------------------------------------
+    def support(self) -> tuple[float, float]:
+        """The closed interval of values this distribution can produce."""
+        a = self.args
+        if self.kind == "fixed":
+            return a["value"], a["value"]
+        if self.kind in ("uniform", "loguniform", "triangular"):
+            return a["low"], a["high"]
+        if self.kind == "normal":
+            return a.get("lower", -math.inf), a.get("upper", math.inf)
+        return 0.0, math.inf  # lognormal
+
+    def contains(self, x: float) -> bool:
+        lo, hi = self.support()
+        if self.kind == "lognormal":
+            return x > 0
+        return lo <= x <= hi
+
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Quantile function, vectorised over ``u`` in (0, 1)."""
+        a = self.args
+        u = np.asarray(u, dtype=np.float64)
+        if self.kind == "fixed":
+            return np.full_like(u, a["value"])
+        if self.kind == "uniform":
+            return a["low"] + u * (a["high"] - a["low"])
+        if self.kind == "loguniform":
+            lo, hi = math.log(a["low"]), math.log(a["high"])
+            return np.exp(lo + u * (hi - lo))
+        if self.kind == "triangular":
+            w = a["high"] - a["low"]
+            return np.asarray(stats.triang.ppf(u, (a["mode"] - a["low"]) / w, a["low"], w))
+        if self.kind == "lognormal":
+            return np.asarray(a["median"] * np.exp(a["sigma"] * stats.norm.ppf(u)))
+        # normal, optionally truncated
+        lo = (a.get("lower", -math.inf) - a["mean"]) / a["sd"]
+        hi = (a.get("upper", math.inf) - a["mean"]) / a["sd"]
+        if math.isinf(lo) and math.isinf(hi):
+            return np.asarray(a["mean"] + a["sd"] * stats.norm.ppf(u))
+        return np.asarray(stats.truncnorm.ppf(u, lo, hi, loc=a["mean"], scale=a["sd"]))
+
+    def quantiles(self, qs: tuple[float, ...] = (0.05, 0.5, 0.95)) -> list[float]:
+        return [float(x) for x in self.ppf(np.asarray(qs))]
+
+    def describe(self) -> str:
+        """Short human text, e.g. ``lognormal (p5 3, p95 6)``."""
+        if self.kind == "fixed":
+            return f"fixed {fmt(self.args['value'])}"
+        if self.kind == "triangular":
+            a = self.args
+            return f"triangular ({fmt(a['low'])}, {fmt(a['mode'])}, {fmt(a['high'])})"
+        if self.kind in ("uniform", "loguniform"):
+            return f"{self.kind} [{fmt(self.args['low'])}, {fmt(self.args['high'])}]"
+        p5, _, p95 = self.quantiles()
+        return f"{self.kind} (p5 {fmt(p5)}, p95 {fmt(p95)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.args}
+
+
+def fmt(x: float) -> str:
+    """Compact number formatting for tables: 3 significant figures, engineering-friendly."""
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    ax = abs(x)
+    if ax >= 1e6 or ax < 1e-3:
+        return f"{x:.3g}"
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"

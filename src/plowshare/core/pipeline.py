@@ -1,0 +1,138 @@
+"""Wire the models together in dependency order and run them over all draws.
+
+Each model declares which of its arguments an upstream model may feed
+(``upstream``: argument → (model, output)). The pipeline runs the models present
+in dependency order; an argument whose upstream model is absent is left out, and
+the model falls back on its own placeholder path (e.g. the fund's parametric
+displacement until the labour model exists).
+
+Draws are processed in chunks of ``chunk_size`` so memory stays bounded; models are
+elementwise across draws, so results do not depend on the chunking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.models import fund
+from plowshare.models.fund.revenue import INSTRUMENTS
+
+from .errors import InputError
+from .params import Registry
+from .sampling import Correlation, Method, sample
+
+Array = NDArray[np.float64]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class KeyOutput:
+    """An output worth a row in the summary table."""
+
+    name: str
+    label: str
+    scale: float = 1.0  # divide by this for display
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    run: Callable[..., dict[str, Array]]
+    upstream: dict[str, tuple[str, str]] = field(default_factory=dict)
+    extra_dims: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    coords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    key_outputs: tuple[KeyOutput, ...] = ()
+
+
+MODELS: dict[str, ModelSpec] = {
+    "fund": ModelSpec(
+        "fund",
+        fund.run,
+        upstream={
+            "displaced_workers": ("labor", "displaced_workers"),
+            "compute_spending_usd": ("investment", "compute_spending_usd"),
+        },
+        extra_dims={"revenue_by_instrument_usd": ("instrument",)},
+        coords={"instrument": INSTRUMENTS},
+        key_outputs=(
+            KeyOutput("displaced_workers", "Displaced workers", 1e6, "million"),
+            KeyOutput("need_usd", "Need", 1e9, "$bn/yr"),
+            KeyOutput("revenue_usd", "Revenue", 1e9, "$bn/yr"),
+            KeyOutput("payout_usd", "Payouts", 1e9, "$bn/yr"),
+            KeyOutput("coverage", "Coverage of need", 0.01, "%"),
+            KeyOutput("balance_usd", "Fund balance", 1e9, "$bn"),
+            KeyOutput("transfer_usd", "Global South transfers", 1e9, "$bn/yr"),
+        ),
+    ),
+}
+
+
+def order(models: Sequence[str]) -> list[str]:
+    """Models in dependency order (upstream first); refuses unknown names and cycles."""
+    for m in models:
+        if m not in MODELS:
+            raise InputError(f"unknown model '{m}' (known: {', '.join(MODELS)})", key="models")
+    done: list[str] = []
+    pending = list(models)
+    while pending:
+        ready = [m for m in pending
+                 if all(u not in pending for u, _ in MODELS[m].upstream.values())]
+        if not ready:
+            raise InputError(f"models depend on each other in a cycle: {pending}", key="models")
+        done.extend(ready)
+        pending = [m for m in pending if m not in ready]
+    return done
+
+
+def run_models(
+    params: dict[str, Array], years: Array, models: Sequence[str]
+) -> dict[str, dict[str, Array]]:
+    """Run each model once over the given draws; returns model → output → array."""
+    out: dict[str, dict[str, Array]] = {}
+    for name in order(models):
+        spec = MODELS[name]
+        kwargs = {arg: out[m][o] for arg, (m, o) in spec.upstream.items() if m in out}
+        mp = {k: v for k, v in params.items() if k.split(".", 1)[0] == name}
+        out[name] = spec.run(mp, years, **kwargs)
+    return out
+
+
+def run_chunked(
+    params: dict[str, Array],
+    years: Array,
+    models: Sequence[str],
+    chunk_size: int,
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Array]]:
+    """Run in chunks of draws and concatenate; identical to one big run."""
+    n = len(next(iter(params.values())))
+    starts = range(0, n, chunk_size)
+    parts: list[dict[str, dict[str, Array]]] = []
+    for i, s in enumerate(starts):
+        chunk = {k: v[s : s + chunk_size] for k, v in params.items()}
+        parts.append(run_models(chunk, years, models))
+        if progress:
+            progress(i + 1, len(starts))
+    if len(parts) == 1:
+        return parts[0]
+    return {m: {o: np.concatenate([p[m][o] for p in parts]) for o in parts[0][m]}
+            for m in parts[0]}
+
+
+def draw_params(
+    registry: Registry,
+    models: Sequence[str],
+    draws: int,
+    seed: int,
+    method: Method = "lhs",
+    correlations: Sequence[Correlation] = (),
+    file: str | None = None,
+) -> dict[str, Array]:
+    """Sample the parameters of the given models."""
+    plist = [p for p in registry if p.model in models]
+    return sample(plist, draws, seed, method, correlations, file=file)

@@ -1,0 +1,140 @@
+"""Assemble model outputs into an ``xarray.Dataset`` with provenance; summarise; export.
+
+Variables are named ``model.output`` (``fund.balance_usd``) with dimensions
+``draw`` × ``year`` (× e.g. ``instrument``); the sampled parameters ride along as
+``param.model.name`` over ``draw`` so every result can be traced to its inputs.
+Exports are written atomically: to a temporary file in the target folder, then
+renamed, so a crash never leaves a half-written result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from numpy.typing import NDArray
+
+from .pipeline import MODELS
+
+Array = NDArray[np.float64]
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def to_dataset(
+    outputs: dict[str, dict[str, Array]],
+    params: dict[str, Array],
+    years: Array,
+    attrs: dict[str, Any],
+) -> xr.Dataset:
+    """Build the Dataset: (draw,), (draw, year) and (draw, year, extra) variables."""
+    n = len(next(iter(params.values())))
+    coords: dict[str, Any] = {"draw": np.arange(n), "year": np.asarray(years, dtype=int)}
+    data: dict[str, Any] = {}
+    for model, outs in outputs.items():
+        spec = MODELS[model]
+        for name, arr in outs.items():
+            if arr.ndim == 1:
+                dims: tuple[str, ...] = ("draw",)
+            elif arr.ndim == 2:
+                dims = ("draw", "year")
+            else:
+                dims = ("draw", "year", *spec.extra_dims[name])
+                for d in spec.extra_dims[name]:
+                    coords[d] = list(spec.coords[d])
+            data[f"{model}.{name}"] = (dims, arr)
+    for name, arr in params.items():
+        data[f"param.{name}"] = (("draw",), arr)
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def quantile_table(
+    ds: xr.Dataset, variables: Iterable[str], years: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """Long table: variable, year, p5, p50, p95, mean (over draws)."""
+    rows = []
+    for v in variables:
+        da = ds[v]
+        if "year" in da.dims and years is not None:
+            da = da.sel(year=list(years))
+        extra = [d for d in da.dims if d not in ("draw", "year")]
+        if extra:
+            da = da.sum(extra)
+        vals = np.asarray(da.values, dtype=np.float64)
+        if "year" not in da.dims:
+            vals = vals[:, None]
+        ys = da["year"].values if "year" in da.dims else [None]
+        with np.errstate(all="ignore"):
+            q = np.nanquantile(vals, QUANTILES, axis=0) if np.isfinite(vals).any() else np.full(
+                (3, vals.shape[1]), np.nan)
+        finite = np.where(np.isfinite(vals), vals, np.nan)
+        for j, y in enumerate(ys):
+            col = finite[:, j]
+            mean = float(np.nanmean(col)) if np.isfinite(col).any() else math.nan
+            rows.append({"variable": v, "year": y, "p5": q[0, j], "p50": q[1, j],
+                         "p95": q[2, j], "mean": mean,
+                         "share_finite": float(np.isfinite(vals[:, j]).mean())})
+    return pd.DataFrame(rows)
+
+
+def summary(ds: xr.Dataset, years: Iterable[int]) -> dict[str, Any]:
+    """A JSON-ready summary: provenance plus quantiles of every output at ``years``."""
+    outputs = [v for v in ds.data_vars if not str(v).startswith("param.")]
+    table = quantile_table(ds, outputs, years)
+    records = json.loads(table.to_json(orient="records"))
+    return {"provenance": dict(ds.attrs), "quantiles": records}
+
+
+# ---- atomic writing ---------------------------------------------------------------------
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def long_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """Every (draw, year) output as one long table: draw, year, variable, [instrument], value."""
+    frames = []
+    for v in ds.data_vars:
+        da = ds[v]
+        if str(v).startswith("param.") or "year" not in da.dims:
+            continue
+        df = da.to_dataframe(name="value").reset_index()
+        df.insert(0, "variable", str(v))
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def export(ds: xr.Dataset, out: Path, years: Iterable[int]) -> list[Path]:
+    """Write ``summary.csv``, ``summary.json``, ``draws.parquet`` and ``params.csv`` to ``out``."""
+    years = list(years)
+    outputs = [str(v) for v in ds.data_vars if not str(v).startswith("param.")]
+    table = quantile_table(ds, outputs, years)
+    params = ds[[v for v in ds.data_vars if str(v).startswith("param.")]].to_dataframe()
+    written = []
+    jobs: list[tuple[str, Callable[[Path], None]]] = [
+        ("summary.csv", lambda p: table.to_csv(p, index=False)),
+        ("summary.json", lambda p: p.write_text(json.dumps(summary(ds, years), indent=2))),
+        ("draws.parquet", lambda p: long_frame(ds).to_parquet(p, index=False)),
+        ("params.csv", lambda p: params.to_csv(p)),
+    ]
+    for name, job in jobs:
+        write_atomic(out / name, job)
+        written.append(out / name)
+    return written

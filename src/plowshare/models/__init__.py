@@ -1,0 +1,1 @@
+"""The models, one sub-package each, wired together by :mod:`plowshare.core.pipeline`."""

@@ -1,0 +1,119 @@
+"""Tests for tools/build_data.py and the curated tables it ships."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = REPO_ROOT.parent / "shared" / "data" / "raw"
+DATA_DIR = REPO_ROOT / "src" / "plowshare" / "data"
+
+
+def _load_build_data() -> ModuleType:
+    """Import tools/build_data.py (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "build_data", REPO_ROOT / "tools" / "build_data.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_data = _load_build_data()
+needs_raw = pytest.mark.skipif(not RAW_DIR.is_dir(), reason=f"raw data folder absent: {RAW_DIR}")
+
+
+def _shipped(name: str) -> pd.DataFrame:
+    """Read one shipped table indexed by year (capex is indexed by company, year)."""
+    df = pd.read_csv(DATA_DIR / name)
+    keys = ["company", "year"] if "company" in df.columns else ["year"]
+    return df.set_index(keys)
+
+
+@needs_raw
+def test_rebuild_matches_shipped_tables(tmp_path: Path) -> None:
+    """A fresh build equals the shipped tables byte for byte (a stale table fails)."""
+    counts = build_data.build_all(RAW_DIR, tmp_path)
+    assert set(counts) == set(build_data.TABLE_SOURCES)
+    for name, rows in counts.items():
+        assert rows > 0, name
+        rebuilt = (tmp_path / name).read_bytes()
+        assert rebuilt == (DATA_DIR / name).read_bytes(), f"{name} is stale: rerun build_data.py"
+
+
+@needs_raw
+def test_builder_checks_pass(tmp_path: Path) -> None:
+    """The builder's own checks against README/AUDIT headlines all pass."""
+    build_data.build_all(RAW_DIR, tmp_path)
+    failed = [msg for ok, msg in build_data.run_checks(RAW_DIR, tmp_path) if not ok]
+    assert not failed
+
+
+def test_missing_raw_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing raw folder gives exit code 2 and one clear line."""
+    code = build_data.main(["--raw", str(tmp_path / "absent"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "raw data folder not found" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_table_is_shipped_and_documented() -> None:
+    """Each table in TABLE_SOURCES exists, has snake_case headers and a README section."""
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for name, slugs in build_data.TABLE_SOURCES.items():
+        assert slugs, name
+        header = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert all(col == col.lower() and " " not in col for col in header), name
+        assert f"`{name}`" in readme, name
+
+
+def test_oews_2025_total_employment() -> None:
+    """BLS OEWS May 2025: 155.48 M jobs (sum of 830 detailed occupations)."""
+    wages = _shipped("us_employment_wages.csv")
+    assert wages.loc[2025, "total_employment"] / 1e6 == pytest.approx(155.48, abs=0.01)
+    assert wages.loc[2024, "total_employment"] / 1e6 == pytest.approx(154.19, abs=0.01)
+
+
+def test_oews_2024_median_wage() -> None:
+    """BLS OEWS May 2024 all-occupations median annual wage: $49,500."""
+    assert _shipped("us_employment_wages.csv").loc[2024, "median_annual_wage_usd"] == 49_500
+
+
+def test_big4_capex_totals() -> None:
+    """Platformonomics "Follow the CAPEX" 2025 retrospective: $251B (2024), >$416B (2025)."""
+    totals = _shipped("ai_capex_totals.csv")
+    assert totals.loc[2024, "big4_capex_usd_bn"] == pytest.approx(251, abs=2)
+    assert totals.loc[2025, "big4_capex_usd_bn"] == pytest.approx(416, abs=2)
+    assert totals.loc[2025, "growth_pct"] == pytest.approx(66, abs=1)
+    assert pd.isna(totals.loc[2026, "big4_capex_usd_bn"])  # no Microsoft CY2026 guidance
+
+
+def test_capex_table_has_no_total_rows() -> None:
+    """The "Big four total" meta rows (AUDIT.md) are not company rows."""
+    capex = _shipped("ai_capex.csv")
+    assert set(capex.index.get_level_values("company")) == set(build_data.BIG4)
+    assert not capex["source_url"].str.contains("same as above").any()
+
+
+def test_cbo_gdp_2024() -> None:
+    """CBO Jan 2025: 2024 nominal GDP $29,166 bn; BEA actual $29.30 T (AUDIT.md)."""
+    gdp = _shipped("us_gdp.csv")
+    assert gdp.loc[2024, "nominal_gdp_usd_bn"] == pytest.approx(29_300, rel=0.01)
+    assert gdp.loc[2024, "nominal_gdp_usd_bn"] == pytest.approx(29_166.2, abs=0.05)
+    assert gdp.loc[2024, "bea_nominal_gdp_usd_bn"] == pytest.approx(29_300, rel=0.001)
+    assert not gdp.loc[2023, "is_projection"] and gdp.loc[2025, "is_projection"]
+
+
+def test_census_population() -> None:
+    """Census Vintage 2025: US resident population 340,003,797 (2024), 341,784,857 (2025)."""
+    pop = _shipped("us_population.csv")
+    assert list(pop.index) == list(range(2020, 2026))
+    assert pop.loc[2024, "resident_population"] == 340_003_797
+    assert pop.loc[2025, "resident_population"] == 341_784_857
