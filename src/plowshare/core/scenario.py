@@ -139,7 +139,8 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _pydantic_error(err: ValidationError, file: str) -> InputError:
-    e = err.errors()[0]
+    # an unknown key explains a missing one (a typo), so report unknown keys first
+    e = sorted(err.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
     key = ".".join(str(x) for x in e["loc"])
     if e["type"] == "extra_forbidden":
         parent = e["loc"][:-1]
