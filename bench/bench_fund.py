@@ -87,8 +87,16 @@ def bench_solver(sc: Scenario, draws: int = 10_000) -> dict[str, Any]:
     years = np.asarray(sc.years, dtype=np.float64)
     params = draw_params(sc.registry, ["fund"], draws, 1)
     t, p = measure(lambda: solve_rate(params, years, "mcap_tax", 2035), 5)
-    return {"scenario": sc.name, "draws": draws, "instrument": "mcap_tax", "target_year": 2035,
-            "repeats": 5, "ms": t * 1e3, "us_per_draw": t * 1e6 / draws, "peak_mb": p / MB}
+    return {
+        "scenario": sc.name,
+        "draws": draws,
+        "instrument": "mcap_tax",
+        "target_year": 2035,
+        "repeats": 5,
+        "ms": t * 1e3,
+        "us_per_draw": t * 1e6 / draws,
+        "peak_mb": p / MB,
+    }
 
 
 def max_rss_mb() -> float:
@@ -110,9 +118,9 @@ def machine() -> dict[str, Any]:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join(["---"] + ["---:"] * 6) + "|"]
     for r in rows:
-        cells = [r["scenario"], f"{r['draws']:,}", f"{r['sample_ms']:,.1f}", f"{r['model_ms']:,.1f}",
-                 f"{r['full_run_ms']:,.1f}", f"{r['model_us_per_draw']:,.2f}",
-                 f"{max(r['peak_mb'].values()):,.0f}"]
+        cells = [r["scenario"], f"{r['draws']:,}", f"{r['sample_ms']:,.1f}"]
+        cells += [f"{r[c]:,.1f}" for c in ("model_ms", "full_run_ms")]
+        cells += [f"{r['model_us_per_draw']:,.2f}", f"{max(r['peak_mb'].values()):,.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -131,8 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             rows.append(bench_scenario(sc, n))
             r = rows[-1]
-            print(f"  {name} @ {n:,}: model {r['model_ms']:,.1f} ms, "
-                  f"full {r['full_run_ms']:,.1f} ms", file=sys.stderr, flush=True)
+            print(
+                f"  {name} @ {n:,}: model {r['model_ms']:,.1f} ms, full {r['full_run_ms']:,.1f} ms",
+                file=sys.stderr,
+                flush=True,
+            )
     solver_sc = "mcap-tax-5pct" if "mcap-tax-5pct" in names else names[0]
     solver = bench_solver(plowshare.load_scenario(solver_sc))
     rss = max_rss_mb()
@@ -140,25 +151,41 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\n## Fund model benchmark, {today}\n")
     print(table(rows))
-    print(f"\nModel stage at 1,000,000 draws runs in chunks of {CHUNK:,} (times summed); "
-          f"full run uses chunk_size={CHUNK:,}. Peak MB = largest tracemalloc peak of the "
-          "three stages (the full run).")
+    print(
+        f"\nModel stage above {CHUNK:,} draws runs in chunks of {CHUNK:,} (times summed); "
+        f"full run uses chunk_size={CHUNK:,}. µs/draw is the model stage. Peak MB is the "
+        "largest tracemalloc peak of the three stages."
+    )
     big = [r for r in rows if r["draws"] == max(sizes)]
     us = min(r["model_us_per_draw"] for r in big)
-    print(f"Model: {us:,.1f}–{max(r['model_us_per_draw'] for r in big):,.1f} µs per trajectory at "
-          f"{max(sizes):,} draws, vs {DAVIDSON}: ~{0.5e6 / us:,.0f}× fewer seconds per trajectory.")
-    print(f"Solver: solve_rate(mcap_tax, 2035) on {solver_sc} at {solver['draws']:,} draws: "
-          f"{solver['ms']:,.0f} ms ({solver['us_per_draw']:,.0f} µs/draw), "
-          f"peak {solver['peak_mb']:,.0f} MB.")
+    print(
+        f"Model: {us:,.1f}–{max(r['model_us_per_draw'] for r in big):,.1f} µs per trajectory at "
+        f"{max(sizes):,} draws, vs {DAVIDSON}: ~{0.5e6 / us:,.0f}× fewer seconds per trajectory."
+    )
+    print(
+        f"Solver: solve_rate(mcap_tax, 2035) on {solver_sc} at {solver['draws']:,} draws: "
+        f"{solver['ms']:,.0f} ms ({solver['us_per_draw']:,.0f} µs/draw), "
+        f"peak {solver['peak_mb']:,.0f} MB."
+    )
     print(f"Process max RSS: {rss:,.0f} MB.")
     m = machine()
-    print(f"Machine: {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}, "
-          f"numpy {m['numpy']}.")
+    print(
+        f"Machine: {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}, "
+        f"numpy {m['numpy']}."
+    )
 
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"fund-{today}.json"
-    doc = {"date": today, "machine": m, "quick": args.quick, "chunk_size": CHUNK,
-           "comparison": DAVIDSON, "results": rows, "solver": solver, "max_rss_mb": rss}
+    doc = {
+        "date": today,
+        "machine": m,
+        "quick": args.quick,
+        "chunk_size": CHUNK,
+        "comparison": DAVIDSON,
+        "results": rows,
+        "solver": solver,
+        "max_rss_mb": rss,
+    }
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     print(f"Wrote {path}")
     return 0

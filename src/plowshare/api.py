@@ -44,8 +44,15 @@ def run(
     s = scenario.run.seed if seed is None else seed
     models = [m for m in scenario.models if m in MODELS]
     years = np.asarray(scenario.years, dtype=np.float64)
-    params = draw_params(scenario.registry, models, n, s, scenario.run.method,
-                         scenario.correlations, file=scenario.path)
+    params = draw_params(
+        scenario.registry,
+        models,
+        n,
+        s,
+        scenario.run.method,
+        scenario.correlations,
+        file=scenario.path,
+    )
     outputs = run_chunked(params, years, models, chunk_size or scenario.run.chunk_size, progress)
     attrs = {
         "plowshare_version": package_version(),

@@ -37,11 +37,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+# wide enough for the year columns when the output is piped or captured
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
-DrawsOpt = Annotated[int | None, typer.Option("--draws", "-n", min=1, max=10_000_000,
-                                              help="Monte Carlo draws (1 = central values).")]
+DrawsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--draws", "-n", min=1, max=10_000_000, help="Monte Carlo draws (1 = central values)."
+    ),
+]
 SeedOpt = Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Random seed.")]
 YearsOpt = Annotated[str | None, typer.Option("--years", help="Years to show, e.g. 2030,2040.")]
 
@@ -52,8 +57,14 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[ProgressFn | None
     if not enabled or not err.is_terminal:
         yield None
         return
-    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
@@ -75,12 +86,15 @@ def parse_years(text: str | None, sc: Scenario) -> list[int]:
     try:
         ys = [int(y) for y in text.split(",") if y.strip()]
     except ValueError:
-        raise InputError(f"a comma-separated list of years expected, got {text!r}",
-                         key="--years") from None
+        raise InputError(
+            f"a comma-separated list of years expected, got {text!r}", key="--years"
+        ) from None
     bad = [y for y in ys if y not in sc.years]
     if bad or not ys:
-        raise InputError(f"years within {sc.years.start}–{sc.years.stop - 1} expected, got "
-                         f"{text!r}", key="--years")
+        raise InputError(
+            f"years within {sc.years.start}–{sc.years.stop - 1} expected, got {text!r}",
+            key="--years",
+        )
     return ys
 
 
@@ -113,8 +127,9 @@ def run(
     draws: DrawsOpt = None,
     seed: SeedOpt = None,
     years: YearsOpt = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, "
-                                                 "JSON here.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, JSON here.")
+    ] = None,
 ) -> None:
     """Run a scenario and print its key outputs: median (p5 to p95) by year."""
     sc = load_scenario(scenario)
@@ -125,13 +140,18 @@ def run(
     out.print(f"[bold]{sc.name}[/bold] — {sc.description}")
     if sc.question:
         out.print(f"[italic]{sc.question}[/italic]")
-    print_table(f"{ds.attrs['draws']:,} draws, seed {ds.attrs['seed']} "
-                f"({secs:.2f} s); median \\[p5, p95]; constant 2025 dollars",
-                ys, run_rows(ds, ys) + instrument_rows(ds, ys))
+    print_table(
+        f"{ds.attrs['draws']:,} draws, seed {ds.attrs['seed']} "
+        f"({secs:.2f} s); median \\[p5, p95]; constant 2025 dollars",
+        ys,
+        run_rows(ds, ys) + instrument_rows(ds, ys),
+    )
     for line in scalar_lines(ds):
         out.print(line, markup=False, highlight=False)
-    out.print("[dim]Explores consequences of stated assumptions; not a forecast. "
-              "See `plowshare params` for every assumption and its source.[/dim]")
+    out.print(
+        "[dim]Explores consequences of stated assumptions; not a forecast. "
+        "See `plowshare params` for every assumption and its source.[/dim]"
+    )
     if out_dir is not None:
         for p in export(ds, out_dir, ys):
             out.print(f"wrote {p}")
@@ -144,8 +164,9 @@ def compare(
     draws: DrawsOpt = None,
     seed: SeedOpt = None,
     years: YearsOpt = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Write the differences "
-                                                 "as JSON here.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the differences as JSON here.")
+    ] = None,
 ) -> None:
     """Run two scenarios with common random numbers and print B − A with its band."""
     sa, sb = load_scenario(a), load_scenario(b)
@@ -155,16 +176,25 @@ def compare(
     da = run_scenario(sa, n, s, sa.name)
     db = run_scenario(sb, n, s, sb.name)
     rows = compare_rows(da, db, ys)
-    print_table(f"{sb.name} minus {sa.name}: median \\[p5, p95] of the per-draw difference "
-                f"({n:,} draws, seed {s}, common random numbers)", ys, rows)
+    print_table(
+        f"{sb.name} minus {sa.name}: median \\[p5, p95] of the per-draw difference "
+        f"({n:,} draws, seed {s}, common random numbers)",
+        ys,
+        rows,
+    )
     y_last = ys[-1]
     if "fund.coverage" in db:
         p = prob_higher(da, db, "fund.coverage", y_last)
         out.print(f"Coverage in {y_last} is higher under {sb.name} in {p:.0%} of draws.")
     if out_dir is not None:
-        payload = {"a": sa.name, "b": sb.name, "draws": n, "seed": s, "years": ys,
-                   "rows": [dict(zip(["output", "unit", *map(str, ys)], r, strict=True))
-                            for r in rows]}
+        payload = {
+            "a": sa.name,
+            "b": sb.name,
+            "draws": n,
+            "seed": s,
+            "years": ys,
+            "rows": [dict(zip(["output", "unit", *map(str, ys)], r, strict=True)) for r in rows],
+        }
         path = out_dir / f"compare-{sa.name}-{sb.name}.json"
         write_atomic(path, lambda t: t.write_text(json.dumps(payload, indent=2)))
         out.print(f"wrote {path}")
@@ -173,8 +203,9 @@ def compare(
 @app.command()
 def solve(
     scenario: Annotated[str, typer.Argument(help="A scenario file or a shipped name.")],
-    instrument: Annotated[str, typer.Option(help="compute_tax, mcap_tax, nationalisation "
-                                            "or permit_equity.")] = "compute_tax",
+    instrument: Annotated[
+        str, typer.Option(help="compute_tax, mcap_tax, nationalisation or permit_equity.")
+    ] = "compute_tax",
     year: Annotated[int, typer.Option(help="Year in which need must be covered.")] = 2035,
     horizon: Annotated[bool, typer.Option(help="Cover need in every year up to --year.")] = False,
     draws: DrawsOpt = None,
@@ -185,26 +216,41 @@ def solve(
     from .models.fund.solve import SOLVABLE, solve_rate
 
     if instrument not in SOLVABLE:
-        raise InputError(f"one of {', '.join(SOLVABLE)} expected", key="--instrument",
-                         suggestion=nearest(instrument, SOLVABLE))
+        raise InputError(
+            f"one of {', '.join(SOLVABLE)} expected",
+            key="--instrument",
+            suggestion=nearest(instrument, SOLVABLE),
+        )
     sc = load_scenario(scenario)
     if year not in sc.years:
-        raise InputError(f"a year within {sc.years.start}–{sc.years.stop - 1} expected, "
-                         f"got {year}", key="--year")
+        raise InputError(
+            f"a year within {sc.years.start}–{sc.years.stop - 1} expected, got {year}", key="--year"
+        )
     n = min(sc.run.draws, 5000) if draws is None else draws
-    params = draw_params(sc.registry, ["fund"], n, sc.run.seed if seed is None else seed,
-                         sc.run.method, sc.correlations, file=sc.path)
+    params = draw_params(
+        sc.registry,
+        ["fund"],
+        n,
+        sc.run.seed if seed is None else seed,
+        sc.run.method,
+        sc.correlations,
+        file=sc.path,
+    )
     with progress_bar(f"solving {instrument}", enabled=n >= 20_000):
         rate = solve_rate(params, np.asarray(sc.years, dtype=float), instrument, year, horizon)
     finite = np.isfinite(rate)
     what = f"every year to {year}" if horizon else f"in {year}"
-    out.print(f"[bold]{sc.name}[/bold]: smallest {instrument.replace('_', ' ')} rate covering "
-              f"need {what} ({n:,} draws)")
+    out.print(
+        f"[bold]{sc.name}[/bold]: smallest {instrument.replace('_', ' ')} rate covering "
+        f"need {what} ({n:,} draws)"
+    )
     if finite.any():
         q = np.quantile(rate[finite], [0.05, 0.5, 0.95])
         out.print(f"  median {q[1]:.2%}  [p5 {q[0]:.2%}, p95 {q[2]:.2%}] among solvable draws")
-    out.print(f"  no rate up to {SOLVABLE[instrument][1]:.0%} suffices in {1 - finite.mean():.0%}"
-              " of draws")
+    out.print(
+        f"  no rate up to {SOLVABLE[instrument][1]:.0%} suffices in {1 - finite.mean():.0%}"
+        " of draws"
+    )
 
 
 @app.command()
@@ -213,23 +259,30 @@ def params(
     search: Annotated[str | None, typer.Option("--search", help="Filter by a word.")] = None,
     status: Annotated[str | None, typer.Option(help="sourced, derived or judgment.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    markdown: Annotated[bool, typer.Option("--markdown", help="The docs/parameters.md "
-                                           "text.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The docs/parameters.md text.")
+    ] = False,
 ) -> None:
     """List parameters: value, distribution, status and sources."""
     reg = default_registry()
     if model is not None and model not in reg.models():
         raise InputError("unknown model", key=model, suggestion=nearest(model, reg.models()))
     if status is not None and status not in ("sourced", "derived", "judgment"):
-        raise InputError("sourced, derived or judgment expected", key="--status",
-                         suggestion=nearest(status, ["sourced", "derived", "judgment"]))
+        raise InputError(
+            "sourced, derived or judgment expected",
+            key="--status",
+            suggestion=nearest(status, ["sourced", "derived", "judgment"]),
+        )
     if markdown:
         sys.stdout.write(params_markdown(reg))
         return
-    sel = [p for p in reg if (model is None or p.model == model)
-           and (status is None or p.status == status)
-           and (search is None or search.lower() in
-                f"{p.name} {p.description} {p.note}".lower())]
+    sel = [
+        p
+        for p in reg
+        if (model is None or p.model == model)
+        and (status is None or p.status == status)
+        and (search is None or search.lower() in f"{p.name} {p.description} {p.note}".lower())
+    ]
     if as_json:
         recs = []
         for p in sel:
@@ -242,11 +295,14 @@ def params(
     for c in ("parameter", "value", "unit", "distribution", "status", "sources"):
         t.add_column(c)
     for p in sel:
-        t.add_row(p.name, f"{p.value:g}", p.unit, p.dist.describe(), p.status,
-                  ", ".join(p.sources))
+        t.add_row(
+            p.name, f"{p.value:g}", p.unit, p.dist.describe(p.unit), p.status, ", ".join(p.sources)
+        )
     out.print(t)
-    out.print(f"{len(sel)} of {len(reg)} parameters. `--json` or `--markdown` for notes and "
-              "full citations.")
+    out.print(
+        f"{len(sel)} of {len(reg)} parameters. `--json` or `--markdown` for notes and "
+        "full citations."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,25 +26,42 @@ def params_markdown(reg: Registry) -> str:
         "",
     ]
     counts = {s: sum(p.status == s for p in reg) for s in ("sourced", "derived", "judgment")}
-    lines.append(f"{len(reg)} parameters: " + ", ".join(f"{v} {k}" for k, v in counts.items())
-                 + f"; {len(reg.sources)} sources.")
+    lines.append(
+        f"{len(reg)} parameters: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f"; {len(reg.sources)} sources."
+    )
     lines.append("")
     for model in reg.models():
         ps = reg.for_model(model)
-        lines += [f"## `{model}`", "",
-                  "| parameter | role | value | unit | distribution (p5–p95) | status |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"## `{model}`",
+            "",
+            "| parameter | role | value | unit | distribution (p5–p95) | status |",
+            "|---|---|---|---|---|---|",
+        ]
         for p in ps:
-            lines.append(f"| `{p.short}` | {p.role} | {fmt(p.value)} | {p.unit} | "
-                         f"{_cell(p.dist.describe())} | {p.status} |")
+            lines.append(
+                f"| `{p.short}` | {p.role} | {fmt(p.value, p.unit)} | {p.unit} | "
+                f"{_cell(p.dist.describe(p.unit))} | {p.status} |"
+            )
         lines.append("")
         for p in ps:
             src = ", ".join(f"[{s}](#{s})" for s in p.sources) or "—"
             asof = f" As of {p.as_of}." if p.as_of else ""
-            lines += [f"### `{p.name}`", "", f"{p.description}.{asof} Sources: {src}.", "",
-                      _cell(p.note), ""]
+            lines += [
+                f"### `{p.name}`",
+                "",
+                f"{p.description}.{asof} Sources: {src}.",
+                "",
+                _cell(p.note),
+                "",
+            ]
     lines += ["## Bibliography", ""]
     for key, s in sorted(reg.sources.items()):
-        lines += [f"<a id=\"{key}\"></a>**{key}** — {_cell(s.publisher)} ({s.year}). "
-                  f"*{_cell(s.title)}*. <{s.url}>. Taken: {_cell(s.taken)}.", ""]
+        lines += [
+            f'<a id="{key}"></a>**{key}** — {_cell(s.publisher)} ({s.year}). '
+            f"*{_cell(s.title)}*. <{s.url}>. Taken: {_cell(s.taken)}.",
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"

@@ -55,8 +55,11 @@ def key_outputs(ds: xr.Dataset) -> list[tuple[str, KeyOutput]]:
     out = []
     for model in str(ds.attrs.get("models", "")).split(","):
         if model in MODELS:
-            out += [(f"{model}.{k.name}", k) for k in MODELS[model].key_outputs
-                    if f"{model}.{k.name}" in ds]
+            out += [
+                (f"{model}.{k.name}", k)
+                for k in MODELS[model].key_outputs
+                if f"{model}.{k.name}" in ds
+            ]
     return out
 
 
@@ -72,8 +75,9 @@ def run_rows(ds: xr.Dataset, years: Sequence[int]) -> list[list[str]]:
     rows = []
     for var, k in key_outputs(ds):
         da = total(ds, var)
-        rows.append([k.label, k.unit, *(Band.of(da.sel(year=y).values).text(k.scale)
-                                       for y in years)])
+        rows.append(
+            [k.label, k.unit, *(Band.of(da.sel(year=y).values).text(k.scale) for y in years)]
+        )
     return rows
 
 
@@ -87,8 +91,13 @@ def instrument_rows(ds: xr.Dataset, years: Sequence[int]) -> list[list[str]]:
         da = ds[var].sel(instrument=inst)
         if float(np.abs(da).max()) == 0.0:
             continue
-        rows.append([f"  {inst.replace('_', ' ')}", "$bn/yr",
-                     *(Band.of(da.sel(year=y).values).text(1e9) for y in years)])
+        rows.append(
+            [
+                f"  {inst.replace('_', ' ')}",
+                "$bn/yr",
+                *(Band.of(da.sel(year=y).values).text(1e9) for y in years),
+            ]
+        )
     return rows
 
 
@@ -102,14 +111,19 @@ def scalar_lines(ds: xr.Dataset) -> list[str]:
         y = ds["fund.sustained_shortfall_year"].values
         ok = float(np.isnan(y).mean())
         b = Band.of(y)
-        when = ("" if ok == 1 else
-                f"; where it does not, the shortfall lasts to the horizon from {b.p50:.0f} "
-                f"(median; 90 % of those draws {b.p5:.0f}–{b.p95:.0f})")
+        when = (
+            ""
+            if ok == 1
+            else f"; where it does not, the shortfall lasts to the horizon from {b.p50:.0f} "
+            f"(median; 90 % of those draws {b.p5:.0f}–{b.p95:.0f})"
+        )
         lines.append(f"Need is fully met in the last year in {ok:.0%} of draws{when}.")
     if "fund.endowment_required_usd" in ds:
         e = ds["fund.endowment_required_usd"].values
-        lines.append("Endowment that would pay all need forever, at the start year: "
-                     f"{Band.of(e).text(1e12)} $ trillion (median [p5, p95]).")
+        lines.append(
+            "Endowment that would pay all need forever, at the start year: "
+            f"{Band.of(e).text(1e12)} $ trillion (median [p5, p95])."
+        )
     return lines
 
 
@@ -130,5 +144,4 @@ def compare_rows(a: xr.Dataset, b: xr.Dataset, years: Sequence[int]) -> list[lis
 
 def prob_higher(a: xr.Dataset, b: xr.Dataset, var: str, year: int) -> float:
     """Share of draws in which B exceeds A for ``var`` in ``year``."""
-    return float((total(b, var).sel(year=year).values >
-                  total(a, var).sel(year=year).values).mean())
+    return float((total(b, var).sel(year=year).values > total(a, var).sel(year=year).values).mean())

@@ -66,8 +66,9 @@ def test_spearman_to_pearson_closed_form():
 
 
 def test_impossible_correlations_are_refused(registry):
-    a, b, c = (registry[n] for n in ("fund.real_return", "fund.profit_growth",
-                                      "fund.real_wage_growth"))
+    a, b, c = (
+        registry[n] for n in ("fund.real_return", "fund.profit_growth", "fund.real_wage_growth")
+    )
     corr = [(a.name, b.name, 0.95), (b.name, c.name, 0.95), (a.name, c.name, -0.95)]
     with pytest.raises(InputError, match="not positive definite"):
         sample([a, b, c], 100, 1, correlations=corr)

@@ -51,16 +51,31 @@ def test_hash_depends_on_numbers_not_on_wording(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "pattern"),
     [
-        ("fund.compute_tax_rate = 0.02", "fund.compute_tax_rat = 0.02",
-         r"levers\.fund\.compute_tax_rat: unknown lever \(did you mean 'fund\.compute_tax_rate'"),
-        ("fund.compute_tax_rate = 0.02", "fund.compute_tax_rate = 2",
-         r"levers\.fund\.compute_tax_rate: a value in \[0, 1\] \(fraction\) expected"),
-        ("fund.compute_tax_rate = 0.02", 'fund.compute_tax_rate = "high"',
-         "a number expected, got 'high'"),
-        ("fund.compute_tax_rate = 0.02", "fund.real_return = 0.02",
-         "is an uncertainty parameter, not a lever"),
-        ("fund.profit_growth = 0.04", "fund.profit_grwth = 0.04",
-         r"unknown parameter 'fund\.profit_grwth' \(did you mean 'fund\.profit_growth'"),
+        (
+            "fund.compute_tax_rate = 0.02",
+            "fund.compute_tax_rat = 0.02",
+            r"levers\.fund\.compute_tax_rat: unknown lever \(did you mean 'fund\.compute_tax_rate'",
+        ),
+        (
+            "fund.compute_tax_rate = 0.02",
+            "fund.compute_tax_rate = 2",
+            r"levers\.fund\.compute_tax_rate: a value in \[0, 1\] \(fraction\) expected",
+        ),
+        (
+            "fund.compute_tax_rate = 0.02",
+            'fund.compute_tax_rate = "high"',
+            "a number expected, got 'high'",
+        ),
+        (
+            "fund.compute_tax_rate = 0.02",
+            "fund.real_return = 0.02",
+            "is an uncertainty parameter, not a lever",
+        ),
+        (
+            "fund.profit_growth = 0.04",
+            "fund.profit_grwth = 0.04",
+            r"unknown parameter 'fund\.profit_grwth' \(did you mean 'fund\.profit_growth'",
+        ),
         ("draws = 100", "drawz = 100", r"run\.drawz: unknown key .*did you mean 'run\.draws'"),
         ("draws = 100", "draws = 0", r"run\.draws: Input should be greater than or equal to 1"),
         ("draws = 100", 'draws = "many"', r"run\.draws: Input should be a valid integer"),
@@ -69,8 +84,11 @@ def test_hash_depends_on_numbers_not_on_wording(tmp_path):
         ('name = "t"', 'nme = "t"', r"scenario\.nme: unknown key.*did you mean 'scenario\.name'"),
         ("[levers]", "[lever]", r"lever: unknown key.*did you mean 'levers'"),
         ("upper = 0.08 }", "upper = 0.08, kind2 = 1 }", "normal distribution takes"),
-        ("fund.profit_growth = 0.04", "fund.mcap_tax_capitalisation = { kind = 'normal', "
-         "mean = 0.5, sd = 0.1 }", "reaches outside the valid range"),
+        (
+            "fund.profit_growth = 0.04",
+            "fund.mcap_tax_capitalisation = { kind = 'normal', mean = 0.5, sd = 0.1 }",
+            "reaches outside the valid range",
+        ),
     ],
 )
 def test_bad_input_names_file_and_key(tmp_path, old, new, pattern):

@@ -34,8 +34,7 @@ def test_coverage_rises_with_the_compute_tax(seed, a, b, paygo):
     assert (cb >= ca - 1e-12).all()
 
 
-@given(seed=seeds, a=st.floats(0.0, 0.06), b=st.floats(0.0, 0.06),
-       shares=st.sampled_from([0, 1]))
+@given(seed=seeds, a=st.floats(0.0, 0.06), b=st.floats(0.0, 0.06), shares=st.sampled_from([0, 1]))
 def test_coverage_rises_with_the_mcap_tax(seed, a, b, shares):
     """Below the revenue-maximising rate a higher market-cap tax covers more.
 
@@ -65,8 +64,7 @@ def test_coverage_rises_with_nationalisation_and_permit_equity(seed, a, b):
 
 @given(seed=seeds, tau=rates)
 def test_coverage_is_a_share_and_balance_never_negative(seed, tau):
-    out = model.run(with_values(draws(seed), compute_tax_rate=tau, mcap_tax_rate=tau),
-                    YEARS)
+    out = model.run(with_values(draws(seed), compute_tax_rate=tau, mcap_tax_rate=tau), YEARS)
     assert ((out["coverage"] >= 0) & (out["coverage"] <= 1 + 1e-12)).all()
     assert (out["balance_usd"] >= 0).all()
     assert (out["displaced_workers"] <= out["employment"]).all()

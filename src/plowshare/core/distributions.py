@@ -60,7 +60,9 @@ class Dist:
             keys -= {"value"}
         if keys not in _FIELDS[kind]:
             want = " or ".join("{" + ", ".join(sorted(s)) + "}" for s in _FIELDS[kind])
-            raise DistError(f"a {kind} distribution takes {want or 'no fields'}; got {sorted(keys)}")
+            raise DistError(
+                f"a {kind} distribution takes {want or 'no fields'}; got {sorted(keys)}"
+            )
         if kind == "fixed":
             value = args.get("value", central)
             if value is None:
@@ -81,7 +83,7 @@ class Dist:
             w = (a["p95"] - a["p5"]) / 0.9
             a = {"low": a["p5"] - 0.05 * w, "high": a["p95"] + 0.05 * w}
         elif kind == "normal" and "p5" in a:
-            extra = {k: a[k] for k in ("lower", "upper") if k in a}
+            extra: dict[str, float] = {k: a[k] for k in ("lower", "upper") if k in a}
             a = {"mean": (a["p5"] + a["p95"]) / 2, "sd": (a["p95"] - a["p5"]) / (2 * Z95), **extra}
         elif kind == "lognormal" and "p5" in a:
             if a["p5"] <= 0:
@@ -157,24 +159,30 @@ class Dist:
     def quantiles(self, qs: tuple[float, ...] = (0.05, 0.5, 0.95)) -> list[float]:
         return [float(x) for x in self.ppf(np.asarray(qs))]
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "") -> str:
         """Short human text, e.g. ``lognormal (p5 3, p95 6)``."""
+
+        def f(x: float) -> str:
+            return fmt(x, unit)
+
+        a = self.args
         if self.kind == "fixed":
-            return f"fixed {fmt(self.args['value'])}"
+            return f"fixed {f(a['value'])}"
         if self.kind == "triangular":
-            a = self.args
-            return f"triangular ({fmt(a['low'])}, {fmt(a['mode'])}, {fmt(a['high'])})"
+            return f"triangular ({f(a['low'])}, {f(a['mode'])}, {f(a['high'])})"
         if self.kind in ("uniform", "loguniform"):
-            return f"{self.kind} [{fmt(self.args['low'])}, {fmt(self.args['high'])}]"
+            return f"{self.kind} [{f(a['low'])}, {f(a['high'])}]"
         p5, _, p95 = self.quantiles()
-        return f"{self.kind} (p5 {fmt(p5)}, p95 {fmt(p95)})"
+        return f"{self.kind} (p5 {f(p5)}, p95 {f(p95)})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, **self.args}
 
 
-def fmt(x: float) -> str:
+def fmt(x: float, unit: str = "") -> str:
     """Compact number formatting for tables: 3 significant figures, engineering-friendly."""
+    if unit == "year":
+        return f"{x:.0f}" if x == round(x) else f"{x:.1f}"
     if x == 0 or not math.isfinite(x):
         return str(x)
     ax = abs(x)

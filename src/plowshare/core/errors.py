@@ -51,6 +51,4 @@ class InputError(ValueError):
 def unknown_key(kind: str, key: str, valid: Iterable[str], *, file: str | None) -> InputError:
     """Build the error for a key that is not one of ``valid``."""
     valid = sorted(valid)
-    return InputError(
-        f"unknown {kind} '{key}'", file=file, key=key, suggestion=nearest(key, valid)
-    )
+    return InputError(f"unknown {kind} '{key}'", file=file, key=key, suggestion=nearest(key, valid))

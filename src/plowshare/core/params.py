@@ -189,15 +189,24 @@ def parse_record(model: str, name: str, rec: Any, sources: dict[str, Source], fi
             raise InputError(f"record lacks '{f}'", file=file, key=key)
     for f in rec:
         if f not in REQUIRED + OPTIONAL:
-            raise unknown_key("field", f"{key}.{f}", [f"{key}.{x}" for x in REQUIRED + OPTIONAL],
-                              file=file)
+            raise unknown_key(
+                "field", f"{key}.{f}", [f"{key}.{x}" for x in REQUIRED + OPTIONAL], file=file
+            )
     if rec["unit"] not in UNITS:
-        raise InputError(f"unknown unit '{rec['unit']}'; see plowshare.core.units",
-                         file=file, key=f"{key}.unit", suggestion=nearest(rec["unit"], UNITS))
+        raise InputError(
+            f"unknown unit '{rec['unit']}'; see plowshare.core.units",
+            file=file,
+            key=f"{key}.unit",
+            suggestion=nearest(rec["unit"], UNITS),
+        )
     for f, allowed in (("role", ROLES), ("status", STATUSES)):
         if rec[f] not in allowed:
-            raise InputError(f"{f} must be one of {', '.join(allowed)}; got {rec[f]!r}",
-                             file=file, key=f"{key}.{f}", suggestion=nearest(str(rec[f]), allowed))
+            raise InputError(
+                f"{f} must be one of {', '.join(allowed)}; got {rec[f]!r}",
+                file=file,
+                key=f"{key}.{f}",
+                suggestion=nearest(str(rec[f]), allowed),
+            )
     value = rec["value"]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"value must be a number, got {value!r}", file=file, key=f"{key}.value")
@@ -210,8 +219,12 @@ def parse_record(model: str, name: str, rec: Any, sources: dict[str, Source], fi
         raise InputError("a judgment record needs a note giving its reasoning", file=file, key=key)
     for s in srcs:
         if s not in sources:
-            raise InputError(f"source '{s}' is not in data/sources.toml", file=file,
-                             key=f"{key}.sources", suggestion=nearest(s, sources))
+            raise InputError(
+                f"source '{s}' is not in data/sources.toml",
+                file=file,
+                key=f"{key}.sources",
+                suggestion=nearest(s, sources),
+            )
     if "dist" not in rec and rec["role"] == "uncertainty":
         raise InputError("an uncertainty parameter needs 'dist'", file=file, key=key)
     try:
@@ -219,18 +232,35 @@ def parse_record(model: str, name: str, rec: Any, sources: dict[str, Source], fi
     except DistError as e:
         raise InputError(str(e), file=file, key=f"{key}.dist") from None
     if not dist.contains(float(value)):
-        raise InputError(f"central value {value} lies outside the distribution "
-                         f"{dist.describe()}", file=file, key=f"{key}.value")
+        raise InputError(
+            f"central value {value} lies outside the distribution {dist.describe()}",
+            file=file,
+            key=f"{key}.value",
+        )
     ulo, uhi = UNIT_BOUNDS.get(rec["unit"], (-math.inf, math.inf))
     bounds = (max(ulo, rec.get("min", -math.inf)), min(uhi, rec.get("max", math.inf)))
-    p = Param(f"{model}.{name}", rec["description"], rec["unit"], rec["role"], float(value),
-              dist, rec["status"], srcs, rec.get("note", ""), str(rec.get("as_of", "")), bounds,
-              file)
+    p = Param(
+        f"{model}.{name}",
+        rec["description"],
+        rec["unit"],
+        rec["role"],
+        float(value),
+        dist,
+        rec["status"],
+        srcs,
+        rec.get("note", ""),
+        str(rec.get("as_of", "")),
+        bounds,
+        file,
+    )
     p.check_value(float(value), file=file, key=f"{key}.value")
     lo, hi = dist.support()
     if lo < bounds[0] or hi > bounds[1]:
-        raise InputError(f"distribution {dist.describe()} reaches outside the valid range "
-                         f"{fmt_range(*bounds)}", file=file, key=f"{key}.dist")
+        raise InputError(
+            f"distribution {dist.describe()} reaches outside the valid range {fmt_range(*bounds)}",
+            file=file,
+            key=f"{key}.dist",
+        )
     return p
 
 

@@ -80,8 +80,9 @@ def order(models: Sequence[str]) -> list[str]:
     done: list[str] = []
     pending = list(models)
     while pending:
-        ready = [m for m in pending
-                 if all(u not in pending for u, _ in MODELS[m].upstream.values())]
+        ready = [
+            m for m in pending if all(u not in pending for u, _ in MODELS[m].upstream.values())
+        ]
         if not ready:
             raise InputError(f"models depend on each other in a cycle: {pending}", key="models")
         done.extend(ready)
@@ -120,8 +121,7 @@ def run_chunked(
             progress(i + 1, len(starts))
     if len(parts) == 1:
         return parts[0]
-    return {m: {o: np.concatenate([p[m][o] for p in parts]) for o in parts[0][m]}
-            for m in parts[0]}
+    return {m: {o: np.concatenate([p[m][o] for p in parts]) for o in parts[0][m]} for m in parts[0]}
 
 
 def draw_params(

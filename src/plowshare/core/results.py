@@ -72,21 +72,32 @@ def quantile_table(
             vals = vals[:, None]
         ys = da["year"].values if "year" in da.dims else [None]
         with np.errstate(all="ignore"):
-            q = np.nanquantile(vals, QUANTILES, axis=0) if np.isfinite(vals).any() else np.full(
-                (3, vals.shape[1]), np.nan)
+            q = (
+                np.nanquantile(vals, QUANTILES, axis=0)
+                if np.isfinite(vals).any()
+                else np.full((3, vals.shape[1]), np.nan)
+            )
         finite = np.where(np.isfinite(vals), vals, np.nan)
         for j, y in enumerate(ys):
             col = finite[:, j]
             mean = float(np.nanmean(col)) if np.isfinite(col).any() else math.nan
-            rows.append({"variable": v, "year": y, "p5": q[0, j], "p50": q[1, j],
-                         "p95": q[2, j], "mean": mean,
-                         "share_finite": float(np.isfinite(vals[:, j]).mean())})
+            rows.append(
+                {
+                    "variable": v,
+                    "year": y,
+                    "p5": q[0, j],
+                    "p50": q[1, j],
+                    "p95": q[2, j],
+                    "mean": mean,
+                    "share_finite": float(np.isfinite(vals[:, j]).mean()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def summary(ds: xr.Dataset, years: Iterable[int]) -> dict[str, Any]:
     """A JSON-ready summary: provenance plus quantiles of every output at ``years``."""
-    outputs = [v for v in ds.data_vars if not str(v).startswith("param.")]
+    outputs = [str(v) for v in ds.data_vars if not str(v).startswith("param.")]
     table = quantile_table(ds, outputs, years)
     records = json.loads(table.to_json(orient="records"))
     return {"provenance": dict(ds.attrs), "quantiles": records}
@@ -95,7 +106,7 @@ def summary(ds: xr.Dataset, years: Iterable[int]) -> dict[str, Any]:
 # ---- atomic writing ---------------------------------------------------------------------
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -128,7 +139,7 @@ def export(ds: xr.Dataset, out: Path, years: Iterable[int]) -> list[Path]:
     table = quantile_table(ds, outputs, years)
     params = ds[[v for v in ds.data_vars if str(v).startswith("param.")]].to_dataframe()
     written = []
-    jobs: list[tuple[str, Callable[[Path], None]]] = [
+    jobs: list[tuple[str, Callable[[Path], object]]] = [
         ("summary.csv", lambda p: table.to_csv(p, index=False)),
         ("summary.json", lambda p: p.write_text(json.dumps(summary(ds, years), indent=2))),
         ("draws.parquet", lambda p: long_frame(ds).to_parquet(p, index=False)),

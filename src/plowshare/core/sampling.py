@@ -41,10 +41,7 @@ def stream_id(name: str) -> int:
 def uniforms(name: str, n: int, seed: int, method: Method) -> NDArray[np.float64]:
     """``n`` uniform draws in (0, 1) for one parameter's own stream."""
     rng = np.random.default_rng([seed, stream_id(name)])
-    if method == "lhs":
-        u = qmc.LatinHypercube(d=1, rng=rng).random(n)[:, 0]
-    else:
-        u = rng.random(n)
+    u = qmc.LatinHypercube(d=1, rng=rng).random(n)[:, 0] if method == "lhs" else rng.random(n)
     # keep strictly inside (0, 1) so unbounded quantile functions stay finite
     return np.clip(u, 1e-12, 1 - 1e-12)
 

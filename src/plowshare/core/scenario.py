@@ -174,12 +174,16 @@ def _apply(
         key = f"levers.{name}"
         if name not in reg:
             lever_names = [p.name for p in reg if p.role == "lever"]
-            raise InputError("unknown lever", file=file, key=key,
-                             suggestion=nearest(name, lever_names))
+            raise InputError(
+                "unknown lever", file=file, key=key, suggestion=nearest(name, lever_names)
+            )
         p = reg[name]
         if p.role != "lever":
-            raise InputError(f"'{name}' is an {p.role} parameter, not a lever: set it under "
-                             "[overrides]", file=file, key=key)
+            raise InputError(
+                f"'{name}' is an {p.role} parameter, not a lever: set it under [overrides]",
+                file=file,
+                key=key,
+            )
         x = _number(v, file, key)
         p.check_value(x, file=file, key=key)
         lev[name] = x
@@ -196,9 +200,13 @@ def _apply(
                 raise InputError(str(e), file=file, key=key) from None
             lo, hi = d.support()
             if lo < p.bounds[0] or hi > p.bounds[1]:
-                raise InputError(f"distribution {d.describe()} reaches outside the valid range "
-                                 f"({fmt_range(*p.bounds)}, {p.unit}); bound it (normal takes "
-                                 "lower/upper) or choose a bounded kind", file=file, key=key)
+                raise InputError(
+                    f"distribution {d.describe()} reaches outside the valid range "
+                    f"({fmt_range(*p.bounds)}, {p.unit}); bound it (normal takes "
+                    "lower/upper) or choose a bounded kind",
+                    file=file,
+                    key=key,
+                )
             ovr[name] = d
             reg = reg.replace(p.with_override(None, d, file))
         else:
@@ -223,10 +231,12 @@ def resolve(ref: str | Path) -> Path:
     if str(ref) in shipped:
         return shipped[str(ref)]
     if path.suffix == ".toml" or "/" in str(ref):
-        raise InputError("file not found", file=str(ref),
-                         suggestion=nearest(path.stem, shipped))
-    raise InputError(f"no such scenario file or shipped scenario (shipped: {', '.join(shipped)})",
-                     file=str(ref), suggestion=nearest(str(ref), shipped))
+        raise InputError("file not found", file=str(ref), suggestion=nearest(path.stem, shipped))
+    raise InputError(
+        f"no such scenario file or shipped scenario (shipped: {', '.join(shipped)})",
+        file=str(ref),
+        suggestion=nearest(str(ref), shipped),
+    )
 
 
 def load_scenario(ref: str | Path, registry: Registry | None = None) -> Scenario:
@@ -245,5 +255,14 @@ def load_scenario(ref: str | Path, registry: Registry | None = None) -> Scenario
         for n in (a, b):
             if n not in reg:
                 raise unknown_key("parameter", n, (p.name for p in reg), file=file)
-    return Scenario(spec.scenario.name, spec.scenario.description, spec.scenario.question,
-                    str(path), lev, ovr, corr, spec.run, reg)
+    return Scenario(
+        spec.scenario.name,
+        spec.scenario.description,
+        spec.scenario.question,
+        str(path),
+        lev,
+        ovr,
+        corr,
+        spec.run,
+        reg,
+    )

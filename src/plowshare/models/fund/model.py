@@ -46,7 +46,7 @@ def simulate_balance(
     r = p["fund.real_return"]
     g_rev, g_pay = p["fund.global_south_share_of_revenue"], p["fund.global_south_per_payout"]
     paygo = p["fund.spending_rule_paygo"] > 0.5
-    window = int(round(float(np.max(p["fund.pomv_window_years"]))))
+    window = round(float(np.max(p["fund.pomv_window_years"])))
     b_prev = p["fund.initial_balance_usd"].astype(np.float64).copy()
     history = np.repeat(b_prev[:, None], window, axis=1)  # last `window` year-end balances
     out = {k: np.zeros((n, T)) for k in ("balance_usd", "payout_usd", "transfer_usd", "return_usd")}
@@ -125,12 +125,16 @@ def run(
     years = np.asarray(years, dtype=np.float64)
     p = params
     active = from_year(p["fund.start_year"], years)
-    displaced = (need_mod.parametric_displaced(p, years) if displaced_workers is None
-                 else displaced_workers)
+    displaced = (
+        need_mod.parametric_displaced(p, years) if displaced_workers is None else displaced_workers
+    )
     needs = need_mod.need(p, years, displaced, active)
     gdp = gdp_path(p, years)
-    spending = (rev_mod.compute_spending(p, years, gdp) if compute_spending_usd is None
-                else compute_spending_usd)
+    spending = (
+        rev_mod.compute_spending(p, years, gdp)
+        if compute_spending_usd is None
+        else compute_spending_usd
+    )
     # wages lost since the first year: observed profits already include earlier automation
     lost_wages = np.maximum(displaced - displaced[:, :1], 0.0) * need_mod.median_earnings(p, years)
     profits = rev_mod.covered_profits(p, years, lost_wages)
@@ -159,6 +163,7 @@ def run(
         "shortfall_usd": needs["need_usd"] - flows["payout_usd"],
         "first_shortfall_year": first_year_below(coverage, years, active),
         "sustained_shortfall_year": sustained_shortfall_from(coverage, years, active),
-        "endowment_required_usd": required_endowment(needs["need_usd"], p["fund.real_return"],
-                                                     years, p["fund.start_year"]),
+        "endowment_required_usd": required_endowment(
+            needs["need_usd"], p["fund.real_return"], years, p["fund.start_year"]
+        ),
     }

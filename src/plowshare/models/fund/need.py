@@ -54,21 +54,23 @@ def payment_per_worker(p: dict[str, Array], years: Array) -> Array:
 
 def adults(p: dict[str, Array], years: Array) -> Array:
     """Resident adults, (n, T), for an optional universal dividend."""
-    return col(p["fund.adult_population_2025"]) * growth_path(p["fund.adult_population_growth"],
-                                                                years)
+    return col(p["fund.adult_population_2025"]) * growth_path(
+        p["fund.adult_population_growth"], years
+    )
 
 
-def need(
-    p: dict[str, Array], years: Array, displaced: Array, active: Array
-) -> dict[str, Array]:
+def need(p: dict[str, Array], years: Array, displaced: Array, active: Array) -> dict[str, Array]:
     """Domestic need in USD/yr, (n, T): displaced workers' payments plus a universal dividend.
 
     ``active`` (n, T) is 1 from the fund's start year on and 0 before.
     """
     per_worker = payment_per_worker(p, years)
     workers = displaced * per_worker
-    dividend = adults(p, years) * col(p["fund.universal_dividend_per_adult"]) * growth_path(
-        p["fund.real_wage_growth"], years)
+    dividend = (
+        adults(p, years)
+        * col(p["fund.universal_dividend_per_adult"])
+        * growth_path(p["fund.real_wage_growth"], years)
+    )
     return {
         "payment_per_worker_usd": per_worker,
         "need_displaced_usd": workers * active,

@@ -3,7 +3,8 @@ r"""The fund's revenue instruments, each a lever that is off at zero.
 All money is in constant 2025 US dollars per year, arrays shaped (n, T).
 
 * **Compute tax** — rate × AI compute spending. The base shrinks as spending moves
-  abroad: :math:`S_{taxed} = S \, e^{-\varepsilon_c \tau_c}` (semi-elasticity :math:`\varepsilon_c`).
+  abroad: :math:`S_{taxed} = S \, e^{-\varepsilon_c \tau_c}`
+  (semi-elasticity :math:`\varepsilon_c`).
 * **Market-cap tax** — an annual levy :math:`\tau_m` on the market value of covered AI
   firms. Avoidance (splitting under thresholds, re-listing abroad, going private)
   shrinks the base by :math:`e^{-\varepsilon_m \tau_m}`. Paid in cash, the tax is a
@@ -48,11 +49,16 @@ def compute_spending(p: dict[str, Array], years: Array, gdp: Array) -> Array:
     a half-life; spending never exceeds a ceiling share of GDP.
     """
     t = years[None, :] - BASE_YEAR
-    g0, g_inf = col(p["fund.compute_spending_growth_2026"]), col(p["fund.compute_spending_growth_longrun"])
+    g0, g_inf = (
+        col(p["fund.compute_spending_growth_2026"]),
+        col(p["fund.compute_spending_growth_longrun"]),
+    )
     decay = 0.5 ** (np.maximum(t - 1, 0) / col(p["fund.compute_spending_growth_halflife"]))
     g = g_inf + (g0 - g_inf) * decay
     g = np.where(t >= 1, g, 0.0)
-    level = col(p["fund.ai_capex_2025"] * p["fund.ai_capex_other_multiplier"]) * np.cumprod(1 + g, axis=1)
+    level = col(p["fund.ai_capex_2025"] * p["fund.ai_capex_other_multiplier"]) * np.cumprod(
+        1 + g, axis=1
+    )
     return np.minimum(level, col(p["fund.compute_spending_gdp_ceiling"]) * gdp)
 
 
@@ -65,8 +71,11 @@ def covered_profits(p: dict[str, Array], years: Array, displaced_wage_bill: Arra
 def covered_mcap(p: dict[str, Array], years: Array, profits: Array) -> Array:
     """Untaxed market value of covered firms, (n, T): profits × a drifting valuation multiple."""
     multiple0 = col(p["fund.covered_mcap_2025"] / p["fund.covered_net_income_2025"])
-    drift = ramp(np.full(len(p["fund.covered_mcap_2025"]), float(BASE_YEAR)), years,
-                 MULTIPLE_CONVERGENCE_YEARS)
+    drift = ramp(
+        np.full(len(p["fund.covered_mcap_2025"]), float(BASE_YEAR)),
+        years,
+        MULTIPLE_CONVERGENCE_YEARS,
+    )
     change = 1.0 + (col(p["fund.valuation_multiple_change"]) - 1.0) * drift
     return multiple0 * change * profits
 
@@ -74,7 +83,7 @@ def covered_mcap(p: dict[str, Array], years: Array, profits: Array) -> Array:
 def revenues(
     p: dict[str, Array], years: Array, spending: Array, profits: Array, mcap: Array, active: Array
 ) -> dict[str, Array]:
-    """Revenue by instrument (n, T) plus the taxed bases and the share of firms issued to the fund."""
+    """Revenue by instrument (n, T), the taxed bases and the share of firms issued to the fund."""
     tau_c = col(p["fund.compute_tax_rate"])
     taxed_spending = spending * np.exp(-col(p["fund.compute_tax_base_semi_elasticity"]) * tau_c)
 
@@ -92,8 +101,12 @@ def revenues(
     # bonds issued as compensation carry real interest from the nationalisation year on
     idx_nat = np.clip(np.searchsorted(years, p["fund.nationalisation_year"]), 0, len(years) - 1)
     mcap_at_nat = mcap[np.arange(len(idx_nat)), idx_nat][:, None]
-    compensation = (col(p["fund.nationalisation_compensation"]) * phi * mcap_at_nat
-                    * col(p["fund.real_interest_rate"]))
+    compensation = (
+        col(p["fund.nationalisation_compensation"])
+        * phi
+        * mcap_at_nat
+        * col(p["fund.real_interest_rate"])
+    )
     nationalisation = phi * profits * col(p["fund.nationalisation_efficiency"]) - compensation
 
     transfer_year = np.round(col(p["fund.equity_transfer_year"]))

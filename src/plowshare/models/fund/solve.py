@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from plowshare.models.fund.model import COVERED, run
 
 Array = NDArray[np.float64]
+Mask = NDArray[np.bool_]
 SOLVABLE = {
     "compute_tax": ("fund.compute_tax_rate", 1.0),
     "mcap_tax": ("fund.mcap_tax_rate", 0.5),
@@ -25,17 +26,17 @@ SOLVABLE = {
 }
 
 
-def covered(coverage: Array, years: Array, target_year: int, horizon: bool, start: Array) -> Array:
+def covered(coverage: Array, years: Array, target_year: int, horizon: bool, start: Array) -> Mask:
     """Per draw: is need fully met in ``target_year`` (or every year from start to it)?"""
     j = int(np.searchsorted(years, target_year))
     if not horizon:
         return np.asarray(coverage[:, j] >= COVERED)
-    window = (years[None, : j + 1] >= start[:, None])
+    window = years[None, : j + 1] >= start[:, None]
     return np.asarray(np.all((coverage[:, : j + 1] >= COVERED) | ~window, axis=1))
 
 
 def smallest_rate(
-    ok: Callable[[Array], Array], n: int, max_rate: float, grid: int = 40, iters: int = 30
+    ok: Callable[[Array], Mask], n: int, max_rate: float, grid: int = 40, iters: int = 30
 ) -> Array:
     """Smallest rate in [0, max_rate] with ok(rate) true, per draw; inf where none is."""
     rates = np.linspace(0.0, max_rate, grid + 1)
@@ -76,7 +77,7 @@ def solve_rate(
     n = len(params[name])
     start = params["fund.start_year"]
 
-    def ok(rate: Array) -> Array:
+    def ok(rate: Array) -> Mask:
         out = run({**params, name: rate}, years, **upstream)
         return covered(out["coverage"], years, target_year, horizon, start)
 

@@ -1,0 +1,147 @@
+"""The command line: useful output, written files, and one-line errors with exit code 2."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from plowshare.cli import main
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_run_prints_bands_and_writes_results_atomically(capsys, tmp_path):
+    code, out, err = cli(capsys, "run", "mcap-tax-5pct", "--draws", "200", "--out", str(tmp_path))
+    assert code == 0, err
+    assert "Coverage of need" in out and "mcap tax" in out and "not a forecast" in out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["draws.parquet", "params.csv", "summary.csv", "summary.json"]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["provenance"]["draws"] == 200
+    assert summary["provenance"]["scenario"] == "mcap-tax-5pct"
+    table = pd.read_csv(tmp_path / "summary.csv")
+    row = table[(table.variable == "fund.coverage") & (table.year == 2035)].iloc[0]
+    assert 0 <= row.p5 <= row.p50 <= row.p95 <= 1
+    draws = pd.read_parquet(tmp_path / "draws.parquet")
+    assert set(draws["draw"]) == set(range(200))
+
+
+def test_compare_uses_common_random_numbers(capsys):
+    code, out, _ = cli(capsys, "compare", "mcap-tax-5pct", "mcap-tax-5pct", "--draws", "100")
+    assert code == 0
+    # the same scenario twice: every per-draw difference is exactly zero
+    assert "+0.00" in out or "+0" in out
+    assert "higher under mcap-tax-5pct in 0% of draws" in out
+
+
+def test_compare_shows_differences(capsys, tmp_path):
+    code, _, _ = cli(
+        capsys,
+        "compare",
+        "fund-baseline",
+        "nationalisation",
+        "--draws",
+        "200",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0
+    data = json.loads((tmp_path / "compare-fund-baseline-nationalisation.json").read_text())
+    assert data["b"] == "nationalisation" and data["rows"]
+
+
+def test_solve(capsys):
+    code, out, _ = cli(
+        capsys,
+        "solve",
+        "altman-fund",
+        "--instrument",
+        "mcap_tax",
+        "--year",
+        "2035",
+        "--draws",
+        "50",
+    )
+    assert code == 0 and "smallest mcap tax rate" in out
+
+
+def test_params_json_lists_every_parameter_with_resolvable_sources(capsys, registry):
+    code, out, _ = cli(capsys, "params", "--json")
+    assert code == 0
+    recs = json.loads(out)
+    assert len(recs) == len(registry)
+    for r in recs:
+        assert r["unit"] and r["dist"]["kind"] and r["status"]
+        if r["status"] == "sourced":
+            assert r["sources"] and all(s["citation"].strip() for s in r["sources"])
+
+
+def test_params_search_and_filter(capsys):
+    code, out, _ = cli(capsys, "params", "fund", "--search", "Alaska", "--status", "sourced")
+    assert code == 0 and "pomv_rate" in out
+
+
+def test_scenarios_lists_questions(capsys):
+    code, out, _ = cli(capsys, "scenarios")
+    assert code == 0 and "at-the-limit" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["run", "no-such-scenario"], "shipped: altman-fund"),
+        (["run", "mcap-tax-5pc"], "did you mean 'mcap-tax-5pct'"),
+        (["run", "/nonexistent/dir/s.toml"], "file not found"),
+        (["run", "mcap-tax-5pct", "--draws", "abc"], "--draws"),
+        (["run", "mcap-tax-5pct", "--drws", "3"], "--draws"),
+        (["run", "mcap-tax-5pct", "--years", "2031,1999"], "--years"),
+        (["solve", "mcap-tax-5pct", "--instrument", "mcap_tx"], "did you mean 'mcap_tax'"),
+        (["params", "fnd"], "did you mean 'fund'"),
+        (["params", "--status", "sourcd"], "did you mean 'sourced'"),
+        (["frobnicate"], "frobnicate"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(capsys, args, expect):
+    code, out, err = cli(capsys, *args)
+    assert code == 2
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert expect in err
+    assert "Traceback" not in err + out
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("[scenario\nname=", "unreadable TOML"),
+        (
+            '[scenario]\nname = "x"\ndescription = "y"\n[levers]\nfund.mcap_tax_rat = 0.1\n',
+            "did you mean 'fund.mcap_tax_rate'",
+        ),
+        (
+            '[scenario]\nname = "x"\ndescription = "y"\n[levers]\nfund.mcap_tax_rate = "a"\n',
+            "a number expected",
+        ),
+        (
+            '[scenario]\nname = "x"\ndescription = "y"\n[levers]\nfund.mcap_tax_rate = 0.9\n',
+            "a value in [0, 0.5]",
+        ),
+        ('[scenario]\nname = "x"\ndescription = "y"\n[run]\nseed = -1\n', "run.seed"),
+    ],
+)
+def test_bad_scenario_files_exit_2_naming_file_and_key(capsys, tmp_path, text, expect):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    out_dir = tmp_path / "out"
+    code, _, err = cli(capsys, "run", str(path), "--out", str(out_dir))
+    assert code == 2 and err.count("\n") == 1
+    assert str(path) in err and expect in err
+    assert not out_dir.exists()  # nothing written
+
+
+def test_help_teaches(capsys):
+    code, out, _ = cli(capsys, "run", "--help")
+    assert code == 0 and "--draws" in out and "shipped name" in out
