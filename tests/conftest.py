@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, settings
 
 from plowshare.core.params import Registry, default_registry
 from plowshare.core.sampling import sample
+from plowshare.models import investment
+from plowshare.models.fund import model as fund_model
 
 settings.register_profile(
     "plowshare", deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow]
@@ -24,8 +26,14 @@ def registry() -> Registry:
 
 @pytest.fixture()
 def central(registry: Registry) -> dict[str, np.ndarray]:
-    """Central values of every fund parameter, n = 1."""
-    return sample(registry.for_model("fund"), 1, 0)
+    """Central values of every fund and investment parameter, n = 1."""
+    return sample([p for p in registry if p.model in ("fund", "investment")], 1, 0)
+
+
+def fund_run(params: dict[str, np.ndarray], years: np.ndarray = YEARS, **upstream):
+    """Run the investment model, then the fund on its compute spending."""
+    spending = investment.run(params, years)["us_compute_spending_usd"]
+    return fund_model.run(params, years, compute_spending_usd=spending, **upstream)
 
 
 def with_values(params: dict[str, np.ndarray], **changes: float) -> dict[str, np.ndarray]:

@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -117,3 +118,52 @@ def test_census_population() -> None:
     assert list(pop.index) == list(range(2020, 2026))
     assert pop.loc[2024, "resident_population"] == 340_003_797
     assert pop.loc[2025, "resident_population"] == 341_784_857
+
+
+def _table(name: str) -> pd.DataFrame:
+    """Read one shipped table without an index."""
+    return pd.read_csv(DATA_DIR / name)
+
+
+def test_frontier_compute_growth_2018_2025() -> None:
+    """Epoch: frontier training compute grows 4-5x/yr; OLS on Epoch-flagged models gives ~4.8x."""
+    models = _table("frontier_models.csv")
+    window = models[models["publication_date"].between("2018-01-01", "2025-12-31")]
+    slope = np.polyfit(window["year_fraction"], np.log10(window["training_compute_flop"]), 1)[0]
+    assert 4.0 <= 10**slope <= 5.5
+    assert len(window) == 44
+
+
+def test_largest_training_run_through_2025() -> None:
+    """Epoch AI models data: the largest estimate through 2025 is Grok 4, 5e26 FLOP."""
+    models = _table("frontier_models.csv")
+    models = models[models["publication_date"] <= "2025-12-31"]
+    top = models.loc[models["training_compute_flop"].idxmax()]
+    assert top["model"] == "Grok 4"
+    assert top["training_compute_flop"] == pytest.approx(5e26, rel=1e-6)
+
+
+def test_frontier_models_are_sorted_from_2010() -> None:
+    """Rows run by date from 2010 and every row has a compute estimate."""
+    models = _table("frontier_models.csv")
+    assert models["publication_date"].is_monotonic_increasing
+    assert models["publication_date"].min() >= "2010-01-01"
+    assert models["training_compute_flop"].notna().all()
+
+
+def test_world_chip_stock_end_2025() -> None:
+    """Epoch AI chip sales, medians summed over Nvidia, TPU, Trainium, AMD: ~19.7 M H100e."""
+    stock = _table("ai_chip_stock.csv").set_index("quarter_end")
+    assert 19.0 <= stock.loc["2025-12-31", "world_h100e"] / 1e6 <= 20.5
+    assert stock["world_h100e"].is_monotonic_increasing  # cumulative, no retirements
+    assert stock.loc["2025-12-31", "china_share_of_owner_tracked"] == pytest.approx(
+        0.023, abs=0.001
+    )
+
+
+def test_us_share_of_existing_cluster_h100e() -> None:
+    """Pilz et al. 2025 (Trends in AI Supercomputers): the US holds ~75% of cluster performance."""
+    shares = _table("gpu_cluster_shares.csv").set_index(["status", "country_group"])
+    assert 0.70 <= shares.loc[("existing", "United States"), "share_of_located_h100e"] <= 0.80
+    for status in ("existing", "planned"):
+        assert shares.loc[status, "share_of_located_h100e"].sum() == pytest.approx(1, abs=1e-3)

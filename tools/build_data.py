@@ -13,12 +13,28 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
+
+
+def _load_sibling(name: str) -> ModuleType:
+    """Import a module from tools/ (not a package) whether run as a script or loaded by path."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: Builders for the AI-compute tables (frontier models, chips, clusters).
+compute = _load_sibling("build_compute_tables")
 
 #: Which bibliography entries (keys of data_sources.toml) each table comes from.
 TABLE_SOURCES: dict[str, list[str]] = {
@@ -27,6 +43,7 @@ TABLE_SOURCES: dict[str, list[str]] = {
     "ai_capex_totals.csv": ["platformonomics-capex"],
     "us_employment_wages.csv": ["bls-oews-2024", "bls-oews-2025"],
     "us_population.csv": ["census-2025-nst-est"],
+    **compute.TABLE_SOURCES,
 }
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -242,6 +259,8 @@ def build_all(raw_dir: Path, out_dir: Path) -> dict[str, int]:
         ),
         "us_population.csv": (build_us_population(raw_dir), {}),
     }
+    for name, df in compute.build_tables(raw_dir).items():
+        tables[name] = (df, compute.DECIMALS[name])
     if set(tables) != set(TABLE_SOURCES):
         raise RuntimeError("TABLE_SOURCES and the built tables disagree")
     return {name: write_table(df, out_dir / name, dec) for name, (df, dec) in tables.items()}
@@ -268,6 +287,7 @@ def run_checks(raw_dir: Path, out_dir: Path) -> list[tuple[bool, str]]:
         ok = abs(got / want - 1) < 0.001
         checks.append((ok, f"OEWS 2024 {col}: {got:,.0f} vs all-occupations row {want:,.0f}"))
     checks.append(_check_gdp_annual(raw_dir, out_dir))
+    checks.extend(compute.run_checks(raw_dir, out_dir))
     return checks
 
 

@@ -212,7 +212,7 @@ def solve(
     seed: SeedOpt = None,
 ) -> None:
     """Find the smallest rate of one instrument that covers need, per draw."""
-    from .core.pipeline import draw_params
+    from .core.pipeline import draw_params, order, run_models
     from .models.fund.solve import SOLVABLE, solve_rate
 
     if instrument not in SOLVABLE:
@@ -227,9 +227,10 @@ def solve(
             f"a year within {sc.years.start}–{sc.years.stop - 1} expected, got {year}", key="--year"
         )
     n = min(sc.run.draws, 5000) if draws is None else draws
+    upstream_models = [m for m in order(["fund"]) if m != "fund"]
     params = draw_params(
         sc.registry,
-        ["fund"],
+        order(["fund"]),
         n,
         sc.run.seed if seed is None else seed,
         sc.run.method,
@@ -237,7 +238,16 @@ def solve(
         file=sc.path,
     )
     with progress_bar(f"solving {instrument}", enabled=n >= 20_000):
-        rate = solve_rate(params, np.asarray(sc.years, dtype=float), instrument, year, horizon)
+        ys = np.asarray(sc.years, dtype=float)
+        up = run_models(params, ys, upstream_models)
+        rate = solve_rate(
+            params,
+            ys,
+            instrument,
+            year,
+            horizon,
+            compute_spending_usd=up["investment"]["us_compute_spending_usd"],
+        )
     finite = np.isfinite(rate)
     what = f"every year to {year}" if horizon else f"in {year}"
     out.print(

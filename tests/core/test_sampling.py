@@ -75,6 +75,6 @@ def test_impossible_correlations_are_refused(registry):
 
 
 def test_fixed_parameters_cannot_be_correlated(registry):
-    a, b = registry["fund.real_return"], registry["fund.gdp_2025"]
+    a, b = registry["fund.real_return"], registry["investment.gdp_2025"]
     with pytest.raises(InputError, match="only parameters with an uncertain"):
         sample([a, b], 100, 1, correlations=[(a.name, b.name, 0.5)])

@@ -5,7 +5,7 @@ import pytest
 
 from plowshare.models.fund import revenue
 
-from ..conftest import YEARS, with_values
+from ..conftest import YEARS, fund_run, with_values
 
 
 def test_altman_american_equity_fund_13500_per_adult(central):
@@ -62,7 +62,5 @@ def test_norway_fiscal_rule_draw(central):
         displaced_midpoint_year=2000,
         displaced_transition_years=1,
     )
-    from plowshare.models.fund.model import run
-
-    out = run(p, YEARS)
+    out = fund_run(p)
     assert out["payout_usd"][0, 0] == pytest.approx(638.04e9, rel=1e-4)

@@ -3,14 +3,19 @@
 import numpy as np
 import pytest
 
-from plowshare.models.fund import model, revenue
+from plowshare.models import investment
+from plowshare.models.fund import revenue
 from plowshare.models.fund.solve import solve_rate
 
-from ..conftest import YEARS, with_values
+from ..conftest import YEARS, fund_run, with_values
+
+
+def spending(params):
+    return investment.run(params, YEARS)["us_compute_spending_usd"]
 
 
 def run(params, **changes):
-    return model.run(with_values(params, **changes), YEARS)
+    return fund_run(with_values(params, **changes))
 
 
 def test_balance_identity_holds_every_year(central):
@@ -72,9 +77,9 @@ def test_perpetuity_endowment_pays_constant_need_forever(central):
         spending_rule_paygo=1,
         start_year=2025,
     )
-    need = model.run(p, YEARS)["need_usd"][0, 0]
+    need = fund_run(p)["need_usd"][0, 0]
     r = p["fund.real_return"][0]
-    out = model.run(with_values(p, initial_balance_usd=need / r), YEARS)
+    out = fund_run(with_values(p, initial_balance_usd=need / r))
     assert out["coverage"].min() == pytest.approx(1.0)
     np.testing.assert_allclose(out["balance_usd"][0], need / r, rtol=1e-9)
     assert out["endowment_required_usd"][0] == pytest.approx(need / r, rel=1e-9)
@@ -94,15 +99,15 @@ def test_growing_perpetuity_endowment(central):
         start_year=2025,
         real_return=0.04,
     )
-    first = model.run(p, YEARS)["need_usd"][0, 0]  # paid at the end of year 1
+    first = fund_run(p)["need_usd"][0, 0]  # paid at the end of year 1
     endowment = first / (0.04 - g)
-    ok = model.run(with_values(p, initial_balance_usd=endowment), YEARS)
+    ok = fund_run(with_values(p, initial_balance_usd=endowment))
     assert ok["coverage"].min() == pytest.approx(1.0, abs=1e-9)
     assert ok["endowment_required_usd"][0] == pytest.approx(endowment, rel=1e-9)
     k = np.arange(1, len(YEARS) + 1)
     np.testing.assert_allclose(ok["balance_usd"][0], endowment * (1 + g) ** k, rtol=1e-9)
     # 1 % less and the fund erodes relative to need, ever faster (it runs dry after ~160 years)
-    short = model.run(with_values(p, initial_balance_usd=0.99 * endowment), YEARS)
+    short = fund_run(with_values(p, initial_balance_usd=0.99 * endowment))
     ratio = short["balance_usd"][0] / ok["balance_usd"][0]
     assert (np.diff(ratio) < 0).all() and ratio[0] < 0.99
     assert ok["sustained_shortfall_year"][0] != ok["sustained_shortfall_year"][0]  # NaN
@@ -169,7 +174,7 @@ def test_nationalisation_pays_profits_less_bond_interest(central):
 
 def test_upstream_displacement_replaces_the_placeholder(central):
     displaced = np.full((1, len(YEARS)), 1e6)
-    out = model.run(central, YEARS, displaced_workers=displaced)
+    out = fund_run(central, displaced_workers=displaced)
     np.testing.assert_array_equal(out["displaced_workers"], displaced)
     assert out["need_displaced_usd"][0, -1] == pytest.approx(
         1e6 * out["payment_per_worker_usd"][0, -1]
@@ -189,10 +194,10 @@ def test_nothing_flows_before_the_start_year(central):
 
 def test_solver_finds_the_rate_that_just_covers_need(central):
     p = with_values(central, spending_rule_paygo=1)
-    rate = solve_rate(p, YEARS, "mcap_tax", 2035)
+    rate = solve_rate(p, YEARS, "mcap_tax", 2035, compute_spending_usd=spending(p))
     assert 0 < rate[0] < 0.5
-    at = model.run(with_values(p, mcap_tax_rate=rate[0]), YEARS)["coverage"][0, 10]
-    below = model.run(with_values(p, mcap_tax_rate=rate[0] * 0.99), YEARS)["coverage"][0, 10]
+    at = fund_run(with_values(p, mcap_tax_rate=rate[0]))["coverage"][0, 10]
+    below = fund_run(with_values(p, mcap_tax_rate=rate[0] * 0.99))["coverage"][0, 10]
     assert at >= 1 - 1e-9 > below
 
 
@@ -204,4 +209,4 @@ def test_solver_reports_inf_when_no_rate_suffices(central):
         displaced_transition_years=4,
         compute_tax_base_semi_elasticity=4,
     )
-    assert np.isinf(solve_rate(p, YEARS, "compute_tax", 2035)[0])
+    assert np.isinf(solve_rate(p, YEARS, "compute_tax", 2035, compute_spending_usd=spending(p))[0])

@@ -7,21 +7,21 @@ from hypothesis import strategies as st
 from plowshare.core.params import default_registry
 from plowshare.core.pipeline import run_chunked
 from plowshare.core.sampling import sample
-from plowshare.models.fund import model
 
-from ..conftest import YEARS, with_values
+from ..conftest import YEARS, fund_run, with_values
 
 rates = st.floats(0.0, 0.2)
 seeds = st.integers(0, 2**31)
 
 
 def draws(seed, n=64):
-    return sample(default_registry().for_model("fund"), n, seed)
+    reg = default_registry()
+    return sample([p for p in reg if p.model in ("fund", "investment")], n, seed)
 
 
 def coverage_pair(p, name, lo, hi):
-    a = model.run(with_values(p, **{name: lo}), YEARS)["coverage"]
-    b = model.run(with_values(p, **{name: hi}), YEARS)["coverage"]
+    a = fund_run(with_values(p, **{name: lo}))["coverage"]
+    b = fund_run(with_values(p, **{name: hi}))["coverage"]
     return a, b
 
 
@@ -64,7 +64,7 @@ def test_coverage_rises_with_nationalisation_and_permit_equity(seed, a, b):
 
 @given(seed=seeds, tau=rates)
 def test_coverage_is_a_share_and_balance_never_negative(seed, tau):
-    out = model.run(with_values(draws(seed), compute_tax_rate=tau, mcap_tax_rate=tau), YEARS)
+    out = fund_run(with_values(draws(seed), compute_tax_rate=tau, mcap_tax_rate=tau))
     assert ((out["coverage"] >= 0) & (out["coverage"] <= 1 + 1e-12)).all()
     assert (out["balance_usd"] >= 0).all()
     assert (out["displaced_workers"] <= out["employment"]).all()
@@ -73,8 +73,8 @@ def test_coverage_is_a_share_and_balance_never_negative(seed, tau):
 @given(seed=seeds, chunk=st.integers(1, 97))
 def test_results_do_not_depend_on_chunking(seed, chunk):
     p = with_values(draws(seed, n=97), mcap_tax_rate=0.05, compute_tax_rate=0.01)
-    whole = run_chunked(p, YEARS, ["fund"], chunk_size=97)["fund"]
-    parts = run_chunked(p, YEARS, ["fund"], chunk_size=chunk)["fund"]
+    whole = run_chunked(p, YEARS, ["investment", "fund"], chunk_size=97)["fund"]
+    parts = run_chunked(p, YEARS, ["investment", "fund"], chunk_size=chunk)["fund"]
     for k, v in whole.items():
         np.testing.assert_array_equal(v, parts[k], err_msg=k)
 
@@ -82,6 +82,6 @@ def test_results_do_not_depend_on_chunking(seed, chunk):
 def test_cash_tax_has_a_laffer_peak():
     """With avoidance, a cash market-cap tax raises less at 30 % than at 5 %."""
     p = with_values(draws(1, n=8), mcap_tax_in_shares=0, mcap_tax_avoidance_semi_elasticity=10)
-    r5 = model.run(with_values(p, mcap_tax_rate=0.05), YEARS)["revenue_usd"]
-    r30 = model.run(with_values(p, mcap_tax_rate=0.30), YEARS)["revenue_usd"]
+    r5 = fund_run(with_values(p, mcap_tax_rate=0.05))["revenue_usd"]
+    r30 = fund_run(with_values(p, mcap_tax_rate=0.30))["revenue_usd"]
     assert (r30[:, -1] < r5[:, -1]).all()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models import fund
+from plowshare.models import fund, investment
 from plowshare.models.fund.revenue import INSTRUMENTS
 
 from .errors import InputError
@@ -40,22 +40,41 @@ class KeyOutput:
 
 
 @dataclass(frozen=True)
+class Upstream:
+    """An argument fed by another model's output; ``required`` pulls that model in."""
+
+    model: str
+    output: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     name: str
     run: Callable[..., dict[str, Array]]
-    upstream: dict[str, tuple[str, str]] = field(default_factory=dict)
+    upstream: dict[str, Upstream] = field(default_factory=dict)
     extra_dims: dict[str, tuple[str, ...]] = field(default_factory=dict)
     coords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     key_outputs: tuple[KeyOutput, ...] = ()
 
 
 MODELS: dict[str, ModelSpec] = {
+    "investment": ModelSpec(
+        "investment",
+        investment.run,
+        extra_dims={"new_capacity_gw_by_site": ("site",)},
+        coords={"site": investment.SITES},
+        key_outputs=(
+            KeyOutput("ai_capex_usd", "AI data-centre capex", 1e9, "$bn/yr"),
+            KeyOutput("new_capacity_gw", "New AI capacity", 1.0, "GW/yr"),
+        ),
+    ),
     "fund": ModelSpec(
         "fund",
         fund.run,
         upstream={
-            "displaced_workers": ("labor", "displaced_workers"),
-            "compute_spending_usd": ("investment", "compute_spending_usd"),
+            "displaced_workers": Upstream("labor", "displaced_workers"),
+            "compute_spending_usd": Upstream("investment", "us_compute_spending_usd", True),
         },
         extra_dims={"revenue_by_instrument_usd": ("instrument",)},
         coords={"instrument": INSTRUMENTS},
@@ -72,16 +91,23 @@ MODELS: dict[str, ModelSpec] = {
 }
 
 
-def order(models: Sequence[str]) -> list[str]:
-    """Models in dependency order (upstream first); refuses unknown names and cycles."""
-    for m in models:
+def with_requirements(models: Sequence[str]) -> list[str]:
+    """The given models plus every model they require upstream, transitively."""
+    out = list(dict.fromkeys(models))
+    for m in out:  # grows while iterating: a breadth-first closure
         if m not in MODELS:
             raise InputError(f"unknown model '{m}' (known: {', '.join(MODELS)})", key="models")
+        out += [u.model for u in MODELS[m].upstream.values() if u.required and u.model not in out]
+    return out
+
+
+def order(models: Sequence[str]) -> list[str]:
+    """Models and their requirements in dependency order (upstream first); refuses cycles."""
     done: list[str] = []
-    pending = list(models)
+    pending = with_requirements(models)
     while pending:
         ready = [
-            m for m in pending if all(u not in pending for u, _ in MODELS[m].upstream.values())
+            m for m in pending if all(u.model not in pending for u in MODELS[m].upstream.values())
         ]
         if not ready:
             raise InputError(f"models depend on each other in a cycle: {pending}", key="models")
@@ -97,7 +123,7 @@ def run_models(
     out: dict[str, dict[str, Array]] = {}
     for name in order(models):
         spec = MODELS[name]
-        kwargs = {arg: out[m][o] for arg, (m, o) in spec.upstream.items() if m in out}
+        kwargs = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
         mp = {k: v for k, v in params.items() if k.split(".", 1)[0] == name}
         out[name] = spec.run(mp, years, **kwargs)
     return out

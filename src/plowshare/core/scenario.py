@@ -62,6 +62,7 @@ class RunSettings(_Strict):
     method: Literal["lhs", "mc"] = "lhs"
     report_years: list[int] = Field(default_factory=lambda: [2030, 2035, 2040, 2050])
     chunk_size: int = Field(default=250_000, ge=1)
+    models: list[str] | None = None  # run only these (and what they require); None = all
 
     @model_validator(mode="after")
     def _years(self) -> RunSettings:
@@ -107,7 +108,7 @@ class Scenario:
 
     @property
     def models(self) -> list[str]:
-        return self.registry.models()
+        return self.run.models if self.run.models is not None else self.registry.models()
 
     def params(self) -> list[Param]:
         return list(self.registry)
@@ -250,6 +251,11 @@ def load_scenario(ref: str | Path, registry: Registry | None = None) -> Scenario
         raise _pydantic_error(err, file) from None
     reg = registry or default_registry()
     reg, lev, ovr = _apply(reg, flatten(spec.levers), flatten(spec.overrides), file)
+    for m in spec.run.models or []:
+        if m not in reg.models():
+            raise InputError(
+                "unknown model", file=file, key="run.models", suggestion=nearest(m, reg.models())
+            )
     corr = tuple((c.a, c.b, c.rho) for c in spec.correlations)
     for a, b, _ in corr:
         for n in (a, b):

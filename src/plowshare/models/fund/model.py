@@ -27,15 +27,10 @@ from numpy.typing import NDArray
 
 from plowshare.models.fund import need as need_mod
 from plowshare.models.fund import revenue as rev_mod
-from plowshare.models.fund.paths import col, from_year, growth_path
+from plowshare.models.paths import col, from_year
 
 Array = NDArray[np.float64]
 COVERED = 1.0 - 1e-9  # coverage at or above this counts as full
-
-
-def gdp_path(p: dict[str, Array], years: Array) -> Array:
-    """Real US GDP, (n, T), constant 2025 dollars."""
-    return col(p["fund.gdp_2025"]) * growth_path(p["fund.gdp_real_growth"], years)
 
 
 def simulate_balance(
@@ -109,8 +104,9 @@ def required_endowment(need: Array, r: Array, years: Array, start: Array) -> Arr
 def run(
     params: dict[str, Array],
     years: Array,
+    *,
+    compute_spending_usd: Array,
     displaced_workers: Array | None = None,
-    compute_spending_usd: Array | None = None,
 ) -> dict[str, Array]:
     """Run the fund model for every draw at once.
 
@@ -119,8 +115,8 @@ def run(
     params : name → (n,) arrays, names ``fund.*`` (see ``models/fund/params.toml``).
     years : calendar years, (T,).
     displaced_workers : (n, T) persons from the labour model; the parametric path when None.
-    compute_spending_usd : (n, T) AI compute spending from the investment model; the
-        fund's own path when None.
+    compute_spending_usd : (n, T) US AI compute spending from the investment model (the
+        compute-tax base).
     """
     years = np.asarray(years, dtype=np.float64)
     p = params
@@ -129,12 +125,7 @@ def run(
         need_mod.parametric_displaced(p, years) if displaced_workers is None else displaced_workers
     )
     needs = need_mod.need(p, years, displaced, active)
-    gdp = gdp_path(p, years)
-    spending = (
-        rev_mod.compute_spending(p, years, gdp)
-        if compute_spending_usd is None
-        else compute_spending_usd
-    )
+    spending = compute_spending_usd
     # wages lost since the first year: observed profits already include earlier automation
     lost_wages = np.maximum(displaced - displaced[:, :1], 0.0) * need_mod.median_earnings(p, years)
     profits = rev_mod.covered_profits(p, years, lost_wages)
@@ -150,7 +141,6 @@ def run(
         "displaced_workers": displaced,
         "employment": need_mod.employment(p, years),
         **needs,
-        "gdp_usd": gdp,
         "compute_spending_usd": spending,
         "covered_profits_usd": profits,
         "covered_mcap_usd": mcap,

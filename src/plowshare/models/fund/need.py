@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.fund.paths import col, growth_path
+from plowshare.models.paths import col, growth_path
 
 Array = NDArray[np.float64]
 LOGIT_10_90 = 2.0 * math.log(9.0)  # logistic rises from 10 % to 90 % over this many 1/k

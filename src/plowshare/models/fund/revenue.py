@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.fund.paths import BASE_YEAR, col, from_year, growth_path, ramp
+from plowshare.models.paths import BASE_YEAR, col, from_year, growth_path, ramp
 
 Array = NDArray[np.float64]
 
@@ -40,26 +40,6 @@ INSTRUMENTS = (
     "appropriations",
 )
 MULTIPLE_CONVERGENCE_YEARS = 10.0  # valuation multiples drift to their new level over a decade
-
-
-def compute_spending(p: dict[str, Array], years: Array, gdp: Array) -> Array:
-    """AI compute spending (the compute-tax base), (n, T), before any tax response.
-
-    Growth starts at the 2026 guidance rate and decays toward the long-run rate with
-    a half-life; spending never exceeds a ceiling share of GDP.
-    """
-    t = years[None, :] - BASE_YEAR
-    g0, g_inf = (
-        col(p["fund.compute_spending_growth_2026"]),
-        col(p["fund.compute_spending_growth_longrun"]),
-    )
-    decay = 0.5 ** (np.maximum(t - 1, 0) / col(p["fund.compute_spending_growth_halflife"]))
-    g = g_inf + (g0 - g_inf) * decay
-    g = np.where(t >= 1, g, 0.0)
-    level = col(p["fund.ai_capex_2025"] * p["fund.ai_capex_other_multiplier"]) * np.cumprod(
-        1 + g, axis=1
-    )
-    return np.minimum(level, col(p["fund.compute_spending_gdp_ceiling"]) * gdp)
 
 
 def covered_profits(p: dict[str, Array], years: Array, displaced_wage_bill: Array) -> Array:

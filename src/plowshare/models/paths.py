@@ -1,4 +1,4 @@
-"""Small vectorised helpers shared by the fund's sub-models: columns, growth paths, steps."""
+"""Small vectorised helpers shared by the models: columns, growth paths, steps."""
 
 from __future__ import annotations
 

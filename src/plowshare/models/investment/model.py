@@ -1,0 +1,113 @@
+r"""AI data-centre investment: capital spending with an optional bubble, and the GW it buys.
+
+Global AI data-centre capital spending (constant 2025 dollars):
+
+* **History** (years up to 2025): big-four hyperscaler capex from ``data/ai_capex_totals.csv``
+  × ``capex_other_multiplier`` (other builders) × ``ai_share_of_capex``.
+* **Projection**: growth starts at the 2026 guidance rate and decays toward a long-run rate
+  with a half-life,
+
+  .. math:: g_t = g_\infty + (g_{2026} - g_\infty)\, 2^{-(t-2026)/h},
+
+  and spending never exceeds a ceiling share of US GDP.
+* **Bubble** (lever): in the correction year :math:`t_c` a fraction :math:`L` of spending is
+  lost; the loss shrinks linearly to zero over :math:`\rho` years,
+
+  .. math:: m_t = 1 - L \cdot \max\bigl(0, 1 - (t - t_c)/\rho\bigr)\ \text{for}\ t \ge t_c.
+
+New AI data-centre capacity (GW of facility power) is AI capex ÷ the all-in cost per GW,
+which changes at a constant rate; it is split among sites (US, Gulf, China, other) by
+sampled shares of new build.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.datasets import load_table
+from plowshare.models.paths import BASE_YEAR, col, growth_path
+
+Array = NDArray[np.float64]
+SITES = ("US", "Gulf", "China", "Other")
+
+
+def gdp_path(p: dict[str, Array], years: Array) -> Array:
+    """Real US GDP, (n, T), constant 2025 dollars."""
+    return col(p["investment.gdp_2025"]) * growth_path(p["investment.gdp_real_growth"], years)
+
+
+def capex_history(years: Array) -> Array:
+    """Big-four capex (USD) for years up to 2025 from the shipped table; NaN where absent."""
+    t = load_table("ai_capex_totals")
+    hist = dict(zip(t["year"], t["sum_available_usd_bn"] * 1e9, strict=True))
+    return np.array([hist.get(int(y), np.nan) if y <= BASE_YEAR else np.nan for y in years])
+
+
+def projected_growth(p: dict[str, Array], years: Array) -> Array:
+    """Growth rate of capex in each year after 2025 (0 up to 2025), (n, T)."""
+    t = years[None, :] - BASE_YEAR
+    g0 = col(p["investment.capex_growth_2026"])
+    g_inf = col(p["investment.capex_growth_longrun"])
+    decay = 0.5 ** (np.maximum(t - 1, 0) / col(p["investment.capex_growth_halflife"]))
+    return np.where(t >= 1, g_inf + (g0 - g_inf) * decay, 0.0)
+
+
+def bubble_factor(p: dict[str, Array], years: Array) -> Array:
+    """Multiplier on capex from a bubble's correction, (n, T); 1 without a bubble."""
+    since = years[None, :] - col(p["investment.bubble_year"])
+    remaining = np.clip(1.0 - since / col(p["investment.bubble_recovery_years"]), 0.0, 1.0)
+    hit = col(p["investment.bubble"] * p["investment.bubble_capex_loss"]) * remaining
+    return 1.0 - np.where(since >= 0, hit, 0.0)
+
+
+def capex(p: dict[str, Array], years: Array, gdp: Array) -> Array:
+    """Global capex of AI data-centre builders (all of it, AI and not), (n, T), before a bubble."""
+    mult = col(p["investment.capex_other_multiplier"])
+    base = col(p["investment.capex_2025"]) * mult
+    grow = np.cumprod(1.0 + projected_growth(p, years), axis=1)
+    # anchor the projection at 2025 when the years start earlier (a backtest)
+    j0 = int(np.searchsorted(years, BASE_YEAR))
+    if 0 < j0 < len(years):
+        grow = grow / grow[:, j0 : j0 + 1]
+    proj = np.minimum(base * grow, col(p["investment.capex_gdp_ceiling"]) * gdp)
+    hist = capex_history(years)[None, :] * mult
+    return np.where(np.isfinite(hist), hist, proj)
+
+
+def site_shares(p: dict[str, Array]) -> Array:
+    """Shares of new build by site, (n, 4), summing to one."""
+    raw = np.column_stack(
+        [
+            p["investment.us_share_of_new_build"],
+            p["investment.gulf_share_of_new_build"],
+            p["investment.china_share_of_new_build"],
+        ]
+    )
+    other = np.clip(1.0 - raw.sum(axis=1, keepdims=True), 0.0, None)
+    shares = np.column_stack([raw, other])
+    return shares / shares.sum(axis=1, keepdims=True)
+
+
+def run(params: dict[str, Array], years: Array) -> dict[str, Array]:
+    """Run the investment model for all draws; see the module docstring for the equations."""
+    p = params
+    years = np.asarray(years, dtype=np.float64)
+    gdp = gdp_path(p, years)
+    total = capex(p, years, gdp) * bubble_factor(p, years)
+    ai = total * col(p["investment.ai_share_of_capex"])
+    cost = col(p["investment.cost_per_gw_2025"]) * growth_path(
+        p["investment.cost_per_gw_change"], years
+    )
+    new_gw = ai / cost
+    shares = site_shares(p)
+    return {
+        "gdp_usd": gdp,
+        "capex_usd": total,
+        "ai_capex_usd": ai,
+        "cost_per_gw_usd": cost,
+        "new_capacity_gw": new_gw,
+        "new_capacity_gw_by_site": new_gw[:, :, None] * shares[:, None, :],
+        "us_compute_spending_usd": ai * shares[:, :1],
+        "bubble_factor": bubble_factor(p, years),
+    }
