@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 import plowshare
-from plowshare.core.pipeline import draw_params, run_models
+from plowshare.core.pipeline import MODELS, draw_params, order, run_models
 from plowshare.core.scenario import Scenario, shipped_scenarios
 from plowshare.models.fund.solve import solve_rate
 
@@ -60,7 +60,7 @@ def measure(fn: Callable[[], object], k: int) -> tuple[float, float]:
 def bench_scenario(sc: Scenario, draws: int) -> dict[str, Any]:
     k = 1 if draws > 10_000 else 5
     years = np.asarray(sc.years, dtype=np.float64)
-    models = ["fund"]
+    models = order(sc.models)  # the scenario's models plus required upstream, as plowshare.run
     t_sample, p_sample = measure(lambda: draw_params(sc.registry, models, draws, 1), k)
     params = draw_params(sc.registry, models, draws, 1)
     t_model, p_model = 0.0, 0.0
@@ -72,6 +72,7 @@ def bench_scenario(sc: Scenario, draws: int) -> dict[str, Any]:
     t_full, p_full = measure(lambda: plowshare.run(sc, draws=draws, seed=1, chunk_size=CHUNK), k)
     return {
         "scenario": sc.name,
+        "models": models,
         "draws": draws,
         "repeats": k,
         "model_chunks": -(-draws // CHUNK),
@@ -85,8 +86,11 @@ def bench_scenario(sc: Scenario, draws: int) -> dict[str, Any]:
 
 def bench_solver(sc: Scenario, draws: int = 10_000) -> dict[str, Any]:
     years = np.asarray(sc.years, dtype=np.float64)
-    params = draw_params(sc.registry, ["fund"], draws, 1)
-    t, p = measure(lambda: solve_rate(params, years, "mcap_tax", 2035), 5)
+    models = order(["fund"])
+    params = draw_params(sc.registry, models, draws, 1)
+    up = run_models(params, years, [m for m in models if m != "fund"])  # upstream, untimed
+    feed = {a: up[u.model][u.output] for a, u in MODELS["fund"].upstream.items() if u.model in up}
+    t, p = measure(lambda: solve_rate(params, years, "mcap_tax", 2035, **feed), 5)
     return {
         "scenario": sc.name,
         "draws": draws,
@@ -120,7 +124,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         cells = [r["scenario"], f"{r['draws']:,}", f"{r['sample_ms']:,.1f}"]
         cells += [f"{r[c]:,.1f}" for c in ("model_ms", "full_run_ms")]
-        cells += [f"{r['model_us_per_draw']:,.2f}", f"{max(r['peak_mb'].values()):,.0f}"]
+        cells += [f"{r['model_us_per_draw']:,.2f}", f"{max(r['peak_mb'].values()):,.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -175,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"fund-{today}.json"
+    path = args.out / f"fund-{today}{'-quick' if args.quick else ''}.json"
     doc = {
         "date": today,
         "machine": m,

@@ -26,7 +26,7 @@ def test_dataset_shape_and_provenance(sc):
     ds = plowshare.run(sc, draws=50, seed=1)
     assert ds["fund.balance_usd"].dims == ("draw", "year")
     assert ds["fund.revenue_by_instrument_usd"].dims == ("draw", "year", "instrument")
-    assert ds.sizes == {"draw": 50, "year": 26, "instrument": 6, "site": 4}
+    assert ds.sizes == {"draw": 50, "year": 26, "instrument": 6, "site": 4, "bloc": 2}
     assert ds.attrs["scenario_hash"] == sc.content_hash() and ds.attrs["seed"] == 1
     assert "not a forecast" in ds.attrs["note"]
     assert (ds["param.fund.mcap_tax_rate"] == 0.05).all()

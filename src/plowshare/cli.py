@@ -26,7 +26,15 @@ from .core.pipeline import Progress as ProgressFn
 from .core.results import export, write_atomic
 from .core.scenario import Scenario, load_scenario, shipped_scenarios
 from .docs import params_markdown
-from .tables import compare_rows, instrument_rows, prob_higher, run_rows, scalar_lines
+from .tables import (
+    compare_rows,
+    instrument_rows,
+    milestone_compare_lines,
+    milestone_lines,
+    prob_higher,
+    run_rows,
+    scalar_lines,
+)
 
 app = typer.Typer(
     name="plowshare",
@@ -146,7 +154,7 @@ def run(
         ys,
         run_rows(ds, ys) + instrument_rows(ds, ys),
     )
-    for line in scalar_lines(ds):
+    for line in milestone_lines(ds) + scalar_lines(ds):
         out.print(line, markup=False, highlight=False)
     out.print(
         "[dim]Explores consequences of stated assumptions; not a forecast. "
@@ -182,8 +190,11 @@ def compare(
         ys,
         rows,
     )
+    for line in milestone_compare_lines(da, db, sb.name):
+        out.print(line, markup=False, highlight=False)
     y_last = ys[-1]
-    if "fund.coverage" in db:
+    same = "fund.coverage" in da and np.array_equal(da["fund.coverage"], db["fund.coverage"])
+    if "fund.coverage" in db and not same:
         p = prob_higher(da, db, "fund.coverage", y_last)
         out.print(f"Coverage in {y_last} is higher under {sb.name} in {p:.0%} of draws.")
     if out_dir is not None:

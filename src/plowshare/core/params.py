@@ -39,6 +39,9 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "GW": (0.0, math.inf),
     "years": (0.0, math.inf),
     "FLOP": (0.0, math.inf),
+    "FLOP/s/W": (0.0, math.inf),
+    "days": (0.0, math.inf),
+    "GW/yr": (0.0, math.inf),
     "1/yr": (-1.0, math.inf),
 }
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models import fund, investment
+from plowshare.models import compute, fund, investment
 from plowshare.models.fund.revenue import INSTRUMENTS
 
 from .errors import InputError
@@ -37,6 +37,7 @@ class KeyOutput:
     label: str
     scale: float = 1.0  # divide by this for display
     unit: str = ""
+    share: bool = False  # a 0/1 indicator: show the share of draws, not a band
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class ModelSpec:
     name: str
     run: Callable[..., dict[str, Array]]
     upstream: dict[str, Upstream] = field(default_factory=dict)
-    extra_dims: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # full dimensions of outputs that are not (draw,) or (draw, year)
+    dims: dict[str, tuple[str, ...]] = field(default_factory=dict)
     coords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     key_outputs: tuple[KeyOutput, ...] = ()
 
@@ -62,11 +64,36 @@ MODELS: dict[str, ModelSpec] = {
     "investment": ModelSpec(
         "investment",
         investment.run,
-        extra_dims={"new_capacity_gw_by_site": ("site",)},
+        dims={"new_capacity_gw_by_site": ("draw", "year", "site")},
         coords={"site": investment.SITES},
         key_outputs=(
             KeyOutput("ai_capex_usd", "AI data-centre capex", 1e9, "$bn/yr"),
             KeyOutput("new_capacity_gw", "New AI capacity", 1.0, "GW/yr"),
+        ),
+    ),
+    "compute": ModelSpec(
+        "compute",
+        compute.run,
+        upstream={
+            "new_capacity_gw_by_site": Upstream("investment", "new_capacity_gw_by_site", True),
+        },
+        dims={
+            **{
+                k: ("draw", "year", "site")
+                for k in ("built_gw_by_site", "installed_gw_by_site", "installed_flops_by_site")
+            },
+            **{
+                k: ("draw", "year", "bloc")
+                for k in ("largest_run_flop_by_bloc", "effective_compute_oom_by_bloc")
+            },
+            "rsi_year_by_bloc": ("draw", "bloc"),
+            "tai_year_by_bloc": ("draw", "bloc"),
+        },
+        coords={"site": investment.SITES, "bloc": compute.BLOCS},
+        key_outputs=(
+            KeyOutput("installed_gw_by_site", "Installed AI capacity (all sites)", 1.0, "GW"),
+            KeyOutput("us_lead_oom", "US lead in effective compute", 1.0, "OOM"),
+            KeyOutput("prc_ahead", "PRC labs ahead of US labs", 0.01, "% of draws", share=True),
         ),
     ),
     "fund": ModelSpec(
@@ -76,7 +103,7 @@ MODELS: dict[str, ModelSpec] = {
             "displaced_workers": Upstream("labor", "displaced_workers"),
             "compute_spending_usd": Upstream("investment", "us_compute_spending_usd", True),
         },
-        extra_dims={"revenue_by_instrument_usd": ("instrument",)},
+        dims={"revenue_by_instrument_usd": ("draw", "year", "instrument")},
         coords={"instrument": INSTRUMENTS},
         key_outputs=(
             KeyOutput("displaced_workers", "Displaced workers", 1e6, "million"),

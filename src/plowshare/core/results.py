@@ -41,13 +41,9 @@ def to_dataset(
     for model, outs in outputs.items():
         spec = MODELS[model]
         for name, arr in outs.items():
-            if arr.ndim == 1:
-                dims: tuple[str, ...] = ("draw",)
-            elif arr.ndim == 2:
-                dims = ("draw", "year")
-            else:
-                dims = ("draw", "year", *spec.extra_dims[name])
-                for d in spec.extra_dims[name]:
+            dims = spec.dims.get(name, ("draw", "year")[: arr.ndim])
+            for d in dims:
+                if d not in coords:
                     coords[d] = list(spec.coords[d])
             data[f"{model}.{name}"] = (dims, arr)
     for name, arr in params.items():
@@ -55,18 +51,33 @@ def to_dataset(
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
+def split_extra(ds: xr.Dataset, v: str) -> list[tuple[str, xr.DataArray]]:
+    """A variable as (label, array over draw [× year]) pieces, one per extra coordinate."""
+    da = ds[v]
+    extra = [d for d in da.dims if d not in ("draw", "year")]
+    if not extra:
+        return [(v, da)]
+    stacked = da.stack(_k=extra)
+    out = []
+    for i in range(stacked.sizes["_k"]):
+        piece = stacked.isel(_k=i)
+        label = ",".join(f"{d}={piece[d].item()}" for d in extra)
+        out.append((f"{v}[{label}]", piece.drop_vars(["_k", *extra])))
+    return out
+
+
 def quantile_table(
     ds: xr.Dataset, variables: Iterable[str], years: Iterable[int] | None = None
 ) -> pd.DataFrame:
-    """Long table: variable, year, p5, p50, p95, mean (over draws)."""
+    """Long table: variable, year, p5, p50, p95, mean, share_finite (over draws).
+
+    Variables with extra dimensions (site, bloc, instrument) give one row set per
+    coordinate, labelled ``name[dim=value]``.
+    """
     rows = []
-    for v in variables:
-        da = ds[v]
+    for v, da in (piece for name in variables for piece in split_extra(ds, name)):
         if "year" in da.dims and years is not None:
             da = da.sel(year=list(years))
-        extra = [d for d in da.dims if d not in ("draw", "year")]
-        if extra:
-            da = da.sum(extra)
         vals = np.asarray(da.values, dtype=np.float64)
         if "year" not in da.dims:
             vals = vals[:, None]

@@ -24,5 +24,7 @@ UNITS: dict[str, str] = {
     "GW": "gigawatts",
     "GW/yr": "gigawatts per year",
     "FLOP": "floating-point operations",
+    "FLOP/s/W": "floating-point operations per second per watt of facility power",
+    "days": "a duration in days",
     "OOM": "orders of magnitude (base-10 logarithm)",
 }

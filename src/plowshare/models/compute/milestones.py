@@ -1,0 +1,101 @@
+r"""Effective compute of the largest training run per bloc, and when milestones are crossed.
+
+Labs of each bloc train on the compute they can reach: US labs on US sites plus shares of
+Gulf and other sites; PRC labs on Chinese sites plus a share of other sites. The largest
+run uses a share :math:`s_t` of that compute (growing from its 2025 level to a cap) at
+utilisation :math:`u` for a duration :math:`d_t` (growing to a cap):
+
+.. math:: C_t = s_t\, u\, d_t \sum_{site} a_{site} F_{site,t}
+
+Effective compute multiplies by algorithmic efficiency :math:`A_t = a^{t-2025}` and is
+measured in orders of magnitude (OOM) above the 2025 frontier run (5e26 FLOP):
+:math:`E_t = \log_{10}(C_t A_t / C^*_{2025})`.
+
+A milestone with threshold :math:`\theta` OOM is crossed at the fractional time where
+:math:`E` first reaches :math:`\theta`, interpolating linearly in :math:`E` between
+mid-years (a year's value is taken to hold at mid-year). Not crossed by the horizon: ``inf``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.models.paths import BASE_YEAR, col
+
+Array = NDArray[np.float64]
+BLOCS = ("US", "PRC")
+SECONDS_PER_DAY = 86_400.0
+
+
+def access_matrix(p: dict[str, Array]) -> Array:
+    """Share of each site (US, Gulf, China, other) usable by each bloc's labs, (n, 4, 2)."""
+    n = len(p["compute.us_access_gulf"])
+    one, zero = np.ones(n), np.zeros(n)
+    us = np.column_stack([one, p["compute.us_access_gulf"], zero, p["compute.us_access_other"]])
+    prc = np.column_stack([zero, p["compute.prc_access_gulf"], one, p["compute.prc_access_other"]])
+    return np.stack([us, prc], axis=2)
+
+
+def growing_to_cap(level: Array, growth: Array, cap: Array, years: Array) -> Array:
+    """level × growth^(t - 2025), capped, (n, T)."""
+    return np.minimum(col(level) * col(growth) ** (years[None, :] - BASE_YEAR), col(cap))
+
+
+def largest_run_flop(p: dict[str, Array], years: Array, installed_flops: Array) -> Array:
+    """Physical FLOP of each bloc's largest training run, (n, T, 2)."""
+    reach = np.einsum("nts,nsb->ntb", installed_flops, access_matrix(p))
+    share = growing_to_cap(
+        p["compute.largest_run_share_2025"],
+        p["compute.largest_run_share_growth"],
+        p["compute.largest_run_share_max"],
+        years,
+    )
+    days = growing_to_cap(
+        p["compute.run_duration_days_2025"],
+        p["compute.run_duration_growth"],
+        p["compute.run_duration_days_max"],
+        years,
+    )
+    seconds = days * SECONDS_PER_DAY * col(p["compute.utilisation"])
+    return reach * (share * seconds)[:, :, None]
+
+
+def effective_oom(p: dict[str, Array], years: Array, run_flop: Array) -> Array:
+    """Effective compute in OOM above the 2025 frontier run, (n, T, 2)."""
+    algo = (years[None, :] - BASE_YEAR) * np.log10(col(p["compute.algorithmic_efficiency_growth"]))
+    with np.errstate(divide="ignore"):
+        return (
+            np.log10(run_flop)
+            + algo[:, :, None]
+            - np.log10(col(p["compute.frontier_2025_flop"]))[:, :, None]
+        )
+
+
+def crossing_year(oom: Array, threshold: Array, years: Array) -> Array:
+    """First fractional time each row of ``oom`` (n, T) reaches ``threshold`` (n,); inf if never."""
+    mid = years + 0.5
+    above = oom >= threshold[:, None]
+    hit = above.any(axis=1)
+    j = np.argmax(above, axis=1)
+    rows = np.arange(len(j))
+    jp = np.maximum(j - 1, 0)
+    lo, hi = oom[rows, jp], oom[rows, j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(hi > lo, (threshold - lo) / (hi - lo), 1.0)
+    t = np.where(j == 0, mid[0], mid[jp] + np.clip(frac, 0.0, 1.0) * (mid[j] - mid[jp]))
+    return np.where(hit, t, np.inf)
+
+
+def milestones(p: dict[str, Array], years: Array, oom: Array) -> dict[str, Array]:
+    """Crossing times of automated AI R&D (RSI) and transformative AI per bloc, (n, 2) each."""
+    rsi = p["compute.rsi_threshold_oom"]
+    tai = rsi + p["compute.tai_gap_oom"]
+    rsi_b = np.column_stack([crossing_year(oom[:, :, b], rsi, years) for b in range(2)])
+    tai_b = np.column_stack([crossing_year(oom[:, :, b], tai, years) for b in range(2)])
+    return {
+        "rsi_year_by_bloc": rsi_b,
+        "tai_year_by_bloc": tai_b,
+        "rsi_year": rsi_b.min(axis=1),
+        "tai_year": tai_b.min(axis=1),
+    }
