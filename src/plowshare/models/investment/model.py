@@ -3,7 +3,8 @@ r"""AI data-centre investment: capital spending with an optional bubble, and the
 Global AI data-centre capital spending (constant 2025 dollars):
 
 * **History** (years up to 2025): big-four hyperscaler capex from ``data/ai_capex_totals.csv``
-  × ``capex_other_multiplier`` (other builders) × ``ai_share_of_capex``.
+  × ``capex_other_multiplier`` (other builders) × an AI share that rose to
+  ``ai_share_of_capex`` by 2025 (at ``ai_share_growth_history`` a year).
 * **Projection**: growth starts at the 2026 guidance rate and decays toward a long-run rate
   with a half-life,
 
@@ -75,6 +76,20 @@ def capex(p: dict[str, Array], years: Array, gdp: Array) -> Array:
     return np.where(np.isfinite(hist), hist, proj)
 
 
+def ai_share(p: dict[str, Array], years: Array) -> Array:
+    """Share of capex that buys AI data centres, (n, T): constant from 2025, lower before.
+
+    Before 2025 the share is scaled back at ``ai_share_growth_history`` a year, so that
+    AI capacity built from the capex history grows as fast as the installed AI compute
+    stock did (only backtests starting before 2025 use this).
+    """
+    back = np.minimum(years[None, :] - BASE_YEAR, 0.0)
+    return (
+        col(p["investment.ai_share_of_capex"])
+        * col(p["investment.ai_share_growth_history"]) ** back
+    )
+
+
 def site_shares(p: dict[str, Array]) -> Array:
     """Shares of new build by site, (n, 4), summing to one."""
     raw = np.column_stack(
@@ -95,7 +110,7 @@ def run(params: dict[str, Array], years: Array) -> dict[str, Array]:
     years = np.asarray(years, dtype=np.float64)
     gdp = gdp_path(p, years)
     total = capex(p, years, gdp) * bubble_factor(p, years)
-    ai = total * col(p["investment.ai_share_of_capex"])
+    ai = total * ai_share(p, years)
     cost = col(p["investment.cost_per_gw_2025"]) * growth_path(
         p["investment.cost_per_gw_change"], years
     )
