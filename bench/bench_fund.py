@@ -57,7 +57,7 @@ def measure(fn: Callable[[], object], k: int) -> tuple[float, float]:
     return best, peak
 
 
-def bench_scenario(sc: Scenario, draws: int) -> dict[str, Any]:
+def bench_scenario(sc: Scenario, draws: int, full: bool = True) -> dict[str, Any]:
     k = 1 if draws > 10_000 else 5
     years = np.asarray(sc.years, dtype=np.float64)
     models = order(sc.models)  # the scenario's models plus required upstream, as plowshare.run
@@ -69,7 +69,8 @@ def bench_scenario(sc: Scenario, draws: int) -> dict[str, Any]:
         t, p = measure(partial(run_models, chunk, years, models), k)
         t_model, p_model = t_model + t, max(p_model, p)
     del params, chunk
-    t_full, p_full = measure(lambda: plowshare.run(sc, draws=draws, seed=1, chunk_size=CHUNK), k)
+    run = partial(plowshare.run, sc, draws=draws, seed=1, chunk_size=CHUNK)
+    t_full, p_full = measure(run, k) if full else (float("nan"), float("nan"))
     return {
         "scenario": sc.name,
         "models": models,
@@ -91,16 +92,8 @@ def bench_solver(sc: Scenario, draws: int = 10_000) -> dict[str, Any]:
     up = run_models(params, years, [m for m in models if m != "fund"])  # upstream, untimed
     feed = {a: up[u.model][u.output] for a, u in MODELS["fund"].upstream.items() if u.model in up}
     t, p = measure(lambda: solve_rate(params, years, "mcap_tax", 2035, **feed), 5)
-    return {
-        "scenario": sc.name,
-        "draws": draws,
-        "instrument": "mcap_tax",
-        "target_year": 2035,
-        "repeats": 5,
-        "ms": t * 1e3,
-        "us_per_draw": t * 1e6 / draws,
-        "peak_mb": p / MB,
-    }
+    call = {"scenario": sc.name, "draws": draws, "instrument": "mcap_tax", "target_year": 2035}
+    return call | {"repeats": 5, "ms": t * 1e3, "us_per_draw": t * 1e6 / draws, "peak_mb": p / MB}
 
 
 def max_rss_mb() -> float:
@@ -123,8 +116,9 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join(["---"] + ["---:"] * 6) + "|"]
     for r in rows:
         cells = [r["scenario"], f"{r['draws']:,}", f"{r['sample_ms']:,.1f}"]
-        cells += [f"{r[c]:,.1f}" for c in ("model_ms", "full_run_ms")]
-        cells += [f"{r['model_us_per_draw']:,.2f}", f"{max(r['peak_mb'].values()):,.1f}"]
+        cells += [f"{r[c]:,.1f}".replace("nan", "skipped") for c in ("model_ms", "full_run_ms")]
+        peak = max(v for v in r["peak_mb"].values() if v == v)  # v == v drops NaN
+        cells += [f"{r['model_us_per_draw']:,.2f}", f"{peak:,.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -134,14 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="skip 1,000,000 draws")
     ap.add_argument("--scenarios", help="comma-separated names (default: all shipped)")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    ap.add_argument("--max-gb", type=float, default=8.0, help="skip full runs estimated above")
     args = ap.parse_args(argv)
     names = args.scenarios.split(",") if args.scenarios else sorted(shipped_scenarios())
     sizes = [1, 10_000] if args.quick else [1, 10_000, 1_000_000]
     rows: list[dict[str, Any]] = []
     for name in names:
         sc = plowshare.load_scenario(name)
-        for n in sizes:
-            rows.append(bench_scenario(sc, n))
+        for n in sizes:  # estimate the full run's peak from the previous size's, per draw
+            est_mb = rows[-1]["peak_mb"]["full_run"] / rows[-1]["draws"] * n if n > 1 else 0.0
+            rows.append(bench_scenario(sc, n, full=est_mb <= args.max_gb * 1000))
             r = rows[-1]
             print(
                 f"  {name} @ {n:,}: model {r['model_ms']:,.1f} ms, full {r['full_run_ms']:,.1f} ms",
@@ -190,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "solver": solver,
         "max_rss_mb": rss,
     }
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False).replace("NaN", "null") + "\n")
     print(f"Wrote {path}")
     return 0
 

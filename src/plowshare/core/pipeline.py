@@ -163,18 +163,28 @@ def run_chunked(
     chunk_size: int,
     progress: Progress | None = None,
 ) -> dict[str, dict[str, Array]]:
-    """Run in chunks of draws and concatenate; identical to one big run."""
+    """Run in chunks of draws into preallocated arrays; identical to one big run.
+
+    Each chunk's outputs are copied into arrays sized for all draws, so peak memory is
+    the full result plus one chunk (not two full copies, as concatenation would need).
+    """
     n = len(next(iter(params.values())))
     starts = range(0, n, chunk_size)
-    parts: list[dict[str, dict[str, Array]]] = []
+    out: dict[str, dict[str, Array]] = {}
     for i, s in enumerate(starts):
         chunk = {k: v[s : s + chunk_size] for k, v in params.items()}
-        parts.append(run_models(chunk, years, models))
+        part = run_models(chunk, years, models)
         if progress:
             progress(i + 1, len(starts))
-    if len(parts) == 1:
-        return parts[0]
-    return {m: {o: np.concatenate([p[m][o] for p in parts]) for o in parts[0][m]} for m in parts[0]}
+        if len(starts) == 1:
+            return part
+        for m, outs in part.items():
+            dest = out.setdefault(m, {})
+            for o, arr in outs.items():
+                if o not in dest:
+                    dest[o] = np.empty((n, *arr.shape[1:]), dtype=arr.dtype)
+                dest[o][s : s + len(arr)] = arr
+    return out
 
 
 def draw_params(
