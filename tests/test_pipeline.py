@@ -69,3 +69,15 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path):
         write_atomic(target, boom)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_keeping_outputs_and_years_matches_the_full_run(sc):
+    full = plowshare.run(sc, draws=60, seed=4, chunk_size=25)
+    keep = ["fund.coverage", "compute.rsi_year", "fund.revenue_by_instrument_usd"]
+    small = plowshare.run(sc, draws=60, seed=4, chunk_size=25, outputs=keep, years=[2030, 2040])
+    assert set(small.data_vars) - {v for v in small.data_vars if v.startswith("param.")} == set(
+        keep
+    )
+    for v in keep:
+        expect = full[v].sel(year=[2030, 2040]) if "year" in full[v].dims else full[v]
+        xr.testing.assert_equal(small[v], expect)

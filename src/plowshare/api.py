@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -34,16 +35,21 @@ def run(
     *,
     chunk_size: int | None = None,
     progress: Progress | None = None,
+    outputs: Collection[str] | None = None,
+    years: Sequence[int] | None = None,
 ) -> xr.Dataset:
     """Sample the scenario's parameters and run its models over all draws.
 
     ``draws`` and ``seed`` default to the scenario's ``[run]`` settings; ``draws=1``
     runs once at central values. The same scenario and seed give identical numbers.
+    ``outputs`` (``model.output`` names) keeps only those variables, to save memory on
+    very large runs; by default every output is kept. ``years`` likewise keeps only
+    those calendar years of the outputs (the model still runs every year).
     """
     n = scenario.run.draws if draws is None else draws
     s = scenario.run.seed if seed is None else seed
     models = order(scenario.models)
-    years = np.asarray(scenario.years, dtype=np.float64)
+    all_years = np.asarray(scenario.years, dtype=np.float64)
     params = draw_params(
         scenario.registry,
         models,
@@ -53,7 +59,16 @@ def run(
         scenario.correlations,
         file=scenario.path,
     )
-    outputs = run_chunked(params, years, models, chunk_size or scenario.run.chunk_size, progress)
+    idx = None if years is None else [scenario.years.index(y) for y in years]
+    results = run_chunked(
+        params,
+        all_years,
+        models,
+        chunk_size or scenario.run.chunk_size,
+        progress,
+        keep=outputs,
+        keep_years=idx,
+    )
     attrs = {
         "plowshare_version": package_version(),
         "scenario": scenario.name,
@@ -64,4 +79,5 @@ def run(
         "models": ",".join(models),
         "note": "Explores consequences of stated assumptions; not a forecast.",
     }
-    return to_dataset(outputs, params, years, attrs)
+    kept = all_years if idx is None else all_years[idx]
+    return to_dataset(results, params, kept, attrs)

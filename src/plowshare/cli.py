@@ -15,6 +15,7 @@ from typing import Annotated
 
 import numpy as np
 import typer
+import xarray as xr
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -28,6 +29,7 @@ from .core.scenario import Scenario, load_scenario, shipped_scenarios
 from .docs import params_markdown
 from .tables import (
     compare_rows,
+    displayed_outputs,
     instrument_rows,
     milestone_compare_lines,
     milestone_lines,
@@ -81,11 +83,21 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[ProgressFn | None
         yield update
 
 
-def run_scenario(sc: Scenario, draws: int | None, seed: int | None, label: str):  # type: ignore[no-untyped-def]
+def run_scenario(
+    sc: Scenario,
+    draws: int | None,
+    seed: int | None,
+    label: str,
+    years: list[int] | None = None,
+) -> xr.Dataset:
+    """Run with a progress bar; with ``years``, keep only the printed outputs and years."""
     n = sc.run.draws if draws is None else draws
     chunk = min(sc.run.chunk_size, max(20_000, n // 20))
+    keep = None if years is None else displayed_outputs()
     with progress_bar(f"{label}: {n:,} draws", enabled=n >= 100_000) as update:
-        return api.run(sc, draws=n, seed=seed, chunk_size=chunk, progress=update)
+        return api.run(
+            sc, draws=n, seed=seed, chunk_size=chunk, progress=update, outputs=keep, years=years
+        )
 
 
 def parse_years(text: str | None, sc: Scenario) -> list[int]:
@@ -143,7 +155,7 @@ def run(
     sc = load_scenario(scenario)
     ys = parse_years(years, sc)
     t0 = time.perf_counter()
-    ds = run_scenario(sc, draws, seed, sc.name)
+    ds = run_scenario(sc, draws, seed, sc.name, years=None if out_dir is not None else ys)
     secs = time.perf_counter() - t0
     out.print(f"[bold]{sc.name}[/bold] — {sc.description}")
     if sc.question:
@@ -181,8 +193,8 @@ def compare(
     ys = parse_years(years, sb)
     n = draws if draws is not None else max(sa.run.draws, sb.run.draws)
     s = seed if seed is not None else sa.run.seed
-    da = run_scenario(sa, n, s, sa.name)
-    db = run_scenario(sb, n, s, sb.name)
+    da = run_scenario(sa, n, s, sa.name, years=ys)
+    db = run_scenario(sb, n, s, sb.name, years=ys)
     rows = compare_rows(da, db, ys)
     print_table(
         f"{sb.name} minus {sa.name}: median \\[p5, p95] of the per-draw difference "

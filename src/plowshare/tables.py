@@ -50,6 +50,25 @@ def number_format(typical: float, signed: bool = False):  # type: ignore[no-unty
     return f
 
 
+# per-draw outputs the summary sentences use, besides the key outputs
+SENTENCE_OUTPUTS = (
+    "fund.first_shortfall_year",
+    "fund.sustained_shortfall_year",
+    "fund.endowment_required_usd",
+    "fund.revenue_by_instrument_usd",
+    "compute.rsi_year",
+    "compute.tai_year",
+    "compute.rsi_year_by_bloc",
+    "compute.us_lead_years",
+)
+
+
+def displayed_outputs() -> set[str]:
+    """Every output that ``plowshare run`` and ``compare`` print (to keep large runs small)."""
+    keys = {f"{m}.{k.name}" for m, spec in MODELS.items() for k in spec.key_outputs}
+    return keys | set(SENTENCE_OUTPUTS)
+
+
 def key_outputs(ds: xr.Dataset) -> list[tuple[str, KeyOutput]]:
     """(variable name, spec) for every key output present in ``ds``."""
     out = []

@@ -12,7 +12,7 @@ elementwise across draws, so results do not depend on the chunking.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -162,11 +162,16 @@ def run_chunked(
     models: Sequence[str],
     chunk_size: int,
     progress: Progress | None = None,
+    keep: Collection[str] | None = None,
+    keep_years: Sequence[int] | None = None,
 ) -> dict[str, dict[str, Array]]:
     """Run in chunks of draws into preallocated arrays; identical to one big run.
 
     Each chunk's outputs are copied into arrays sized for all draws, so peak memory is
     the full result plus one chunk (not two full copies, as concatenation would need).
+    ``keep`` (dotted ``model.output`` names) drops every other output as each chunk
+    finishes, and ``keep_years`` (indices into ``years``) keeps only those years of
+    every output with a year axis, so a million-draw run can keep just what it reports.
     """
     n = len(next(iter(params.values())))
     starts = range(0, n, chunk_size)
@@ -174,6 +179,15 @@ def run_chunked(
     for i, s in enumerate(starts):
         chunk = {k: v[s : s + chunk_size] for k, v in params.items()}
         part = run_models(chunk, years, models)
+        if keep is not None:
+            part = {
+                m: {o: a for o, a in outs.items() if f"{m}.{o}" in keep} for m, outs in part.items()
+            }
+        if keep_years is not None:
+            part = {
+                m: {o: a[:, keep_years] if has_year(m, o, a) else a for o, a in outs.items()}
+                for m, outs in part.items()
+            }
         if progress:
             progress(i + 1, len(starts))
         if len(starts) == 1:
@@ -185,6 +199,12 @@ def run_chunked(
                     dest[o] = np.empty((n, *arr.shape[1:]), dtype=arr.dtype)
                 dest[o][s : s + len(arr)] = arr
     return out
+
+
+def has_year(model: str, output: str, arr: Array) -> bool:
+    """Does this output have a year axis (always the second)?"""
+    dims = MODELS[model].dims.get(output, ("draw", "year")[: arr.ndim])
+    return len(dims) > 1 and dims[1] == "year"
 
 
 def draw_params(
