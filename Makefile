@@ -33,6 +33,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_fund.py
 
 docs: $(STAMP)
