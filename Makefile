@@ -21,7 +21,9 @@ demo: $(STAMP)
 	$(BIN)/plowshare scenarios
 	$(BIN)/plowshare run at-the-limit --out out/at-the-limit
 	$(BIN)/plowshare compare mcap-tax-5pct nationalisation --years 2030,2035,2040,2050
-	$(BIN)/plowshare solve fund-baseline --instrument mcap_tax --year 2035 --draws 2000
+	$(BIN)/plowshare solve altman-fund --instrument mcap_tax --year 2035 --draws 2000
+	$(BIN)/plowshare compare baseline bubble
+	$(BIN)/plowshare compare baseline national-moratorium
 	@echo "Results written to out/at-the-limit (summary.csv, summary.json, draws.parquet, params.csv)."
 
 lint: $(STAMP)

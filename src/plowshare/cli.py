@@ -279,7 +279,7 @@ def solve(
     )
     if finite.any():
         q = np.quantile(rate[finite], [0.05, 0.5, 0.95])
-        out.print(f"  median {q[1]:.2%}  [p5 {q[0]:.2%}, p95 {q[2]:.2%}] among solvable draws")
+        out.print(f"  median {q[1]:.2%} \\[p5 {q[0]:.2%}, p95 {q[2]:.2%}] among solvable draws")
     out.print(
         f"  no rate up to {SOLVABLE[instrument][1]:.0%} suffices in {1 - finite.mean():.0%}"
         " of draws"

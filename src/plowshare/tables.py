@@ -238,6 +238,8 @@ def milestone_compare_lines(a: xr.Dataset, b: xr.Dataset, name_b: str) -> list[s
         if var not in a or var not in b:
             continue
         ya, yb = a[var].values, b[var].values
+        if np.array_equal(ya, yb):
+            continue  # the scenarios do not differ on this milestone
         with np.errstate(invalid="ignore"):
             d = yb - ya
         both = np.isfinite(ya) & np.isfinite(yb)
