@@ -1,4 +1,4 @@
-"""Benchmark each model stage alone: investment, compute, fund, and investment + compute.
+"""Benchmark each model stage alone: investment, compute, labour, fund, investment + compute.
 
 Usage: ``.venv/bin/python bench/bench_models.py [--draws 10000,100000]``
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_fund import measure
 
 DAVIDSON_S = (0.4, 0.6)
-STAGES = (("investment",), ("compute",), ("fund",), ("investment", "compute"))
+STAGES = (("investment",), ("compute",), ("labor",), ("fund",), ("investment", "compute"))
 
 
 def feed(model: str, upstream: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

@@ -167,3 +167,70 @@ def test_us_share_of_existing_cluster_h100e() -> None:
     assert 0.70 <= shares.loc[("existing", "United States"), "share_of_located_h100e"] <= 0.80
     for status in ("existing", "planned"):
         assert shares.loc[status, "share_of_located_h100e"].sum() == pytest.approx(1, abs=1e-3)
+
+
+def _occupations() -> pd.DataFrame:
+    """The shipped occupation table, SOC codes and major groups as text."""
+    return pd.read_csv(DATA_DIR / "occupations.csv", dtype={"soc_code": str, "major_group": str})
+
+
+def test_occupations_total_employment() -> None:
+    """BLS OEWS May 2025: 830 detailed occupations, 155.48 M jobs."""
+    occ = _occupations()
+    assert len(occ) == 830 and occ["soc_code"].is_unique
+    assert occ["employment"].sum() / 1e6 == pytest.approx(155.48, abs=0.01)
+
+
+def test_occupations_major_groups() -> None:
+    """SOC 2018 has 22 non-military major groups, each with one title."""
+    occ = _occupations()
+    assert occ["major_group"].nunique() == 22
+    assert occ.groupby("major_group")["major_group_title"].nunique().eq(1).all()
+    assert (occ["soc_code"].str[:2] == occ["major_group"]).all()
+
+
+def test_occupation_exposures_in_unit_interval() -> None:
+    """Every exposure column is in [0, 1] or missing (unmatched)."""
+    occ = _occupations()
+    for col in ("beta_gpt4", "beta_human", "gamma_gpt4", "alpha_gpt4"):
+        assert occ[col].dropna().between(0, 1).all(), col
+    for col in ("msft_applicability", "aioe", "aei_automation_share"):
+        assert occ[col].dropna().between(0, 1).all(), col
+    assert occ["aioe"].max() == pytest.approx(1, abs=1e-4)  # min-max rescaled
+    # gamma = E1 + E2 >= beta = E1 + E2/2 >= alpha = E1 (Eloundou et al.)
+    have = occ.dropna(subset=["beta_gpt4"])
+    assert (have["gamma_gpt4"] >= have["beta_gpt4"] - 1e-4).all()
+    assert (have["beta_gpt4"] >= have["alpha_gpt4"] - 1e-4).all()
+
+
+def test_beta_gpt4_matched_share() -> None:
+    """AUDIT.md: GPTs-are-GPTs matches 96.7 % of OEWS 2025 jobs after the broad-code roll-up."""
+    occ = _occupations()
+    matched = occ.loc[occ["beta_gpt4"].notna(), "employment"].sum() / occ["employment"].sum()
+    assert matched >= 0.95
+
+
+def test_mean_beta_gpt4_per_job() -> None:
+    """Eloundou et al. (2024) GPT-4 beta joined to OEWS: ~0.35 per job (research notes: 0.349)."""
+    occ = _occupations().dropna(subset=["beta_gpt4"])
+    mean = np.average(occ["beta_gpt4"], weights=occ["employment"])
+    assert 0.33 <= mean <= 0.37
+
+
+def test_state_major_group_states_and_dc_highest() -> None:
+    """OEWS May 2025 state file: 50 states + DC; DC has the highest mean beta per job (0.421)."""
+    states = pd.read_csv(DATA_DIR / "state_major_group.csv", dtype={"major_group": str})
+    assert states["state"].nunique() == 51
+    by_state = build_data.labor.state_beta(states)
+    assert by_state.idxmax() == "DC"
+    assert by_state["DC"] == pytest.approx(0.421, abs=0.002)
+    national = _occupations()["employment"].sum()
+    assert states["employment"].sum() / national == pytest.approx(1, abs=0.01)
+
+
+def test_tech_diffusion_median_lag() -> None:
+    """OWID / Comin & Hobijn US adoption: median 10%->50% lag of about 9 years (research notes)."""
+    tech = pd.read_csv(DATA_DIR / "tech_diffusion.csv").set_index("technology")
+    assert 7 <= tech["years_10_to_50"].median() <= 11
+    assert tech.loc["Internet", "years_10_to_50"] == pytest.approx(9, abs=1)
+    assert (tech["years_10_to_80"].dropna() >= tech["years_10_to_50"].min()).all()

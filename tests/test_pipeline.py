@@ -22,14 +22,28 @@ def test_same_seed_identical_numbers(sc):
     assert not np.array_equal(a["fund.coverage"].values, c["fund.coverage"].values)
 
 
-def test_dataset_shape_and_provenance(sc):
-    ds = plowshare.run(sc, draws=50, seed=1)
+@pytest.fixture(scope="module")
+def full():
+    return plowshare.load_scenario("baseline")  # every model
+
+
+def test_dataset_shape_and_provenance(sc, full):
+    assert sc.models == ["fund"] and plowshare.run(sc, draws=5).attrs["models"] == "investment,fund"
+    assert (plowshare.run(sc, draws=5)["param.fund.mcap_tax_rate"] == 0.05).all()
+    ds = plowshare.run(full, draws=50, seed=1)
     assert ds["fund.balance_usd"].dims == ("draw", "year")
     assert ds["fund.revenue_by_instrument_usd"].dims == ("draw", "year", "instrument")
-    assert ds.sizes == {"draw": 50, "year": 26, "instrument": 6, "site": 4, "bloc": 2}
-    assert ds.attrs["scenario_hash"] == sc.content_hash() and ds.attrs["seed"] == 1
+    assert ds.sizes == {
+        "draw": 50,
+        "year": 26,
+        "instrument": 6,
+        "site": 4,
+        "bloc": 2,
+        "occupation_group": 22,
+        "state": 51,
+    }
+    assert ds.attrs["scenario_hash"] == full.content_hash() and ds.attrs["seed"] == 1
     assert "not a forecast" in ds.attrs["note"]
-    assert (ds["param.fund.mcap_tax_rate"] == 0.05).all()
 
 
 def test_one_draw_is_the_central_run(sc):
@@ -71,7 +85,8 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
 
 
-def test_keeping_outputs_and_years_matches_the_full_run(sc):
+def test_keeping_outputs_and_years_matches_the_full_run(full):
+    sc = full
     full = plowshare.run(sc, draws=60, seed=4, chunk_size=25)
     keep = ["fund.coverage", "compute.rsi_year", "fund.revenue_by_instrument_usd"]
     small = plowshare.run(sc, draws=60, seed=4, chunk_size=25, outputs=keep, years=[2030, 2040])

@@ -35,6 +35,8 @@ def _load_sibling(name: str) -> ModuleType:
 
 #: Builders for the AI-compute tables (frontier models, chips, clusters).
 compute = _load_sibling("build_compute_tables")
+#: Builders for the labour tables (occupation exposure, states, tech diffusion).
+labor = _load_sibling("build_labor_tables")
 
 #: Which bibliography entries (keys of data_sources.toml) each table comes from.
 TABLE_SOURCES: dict[str, list[str]] = {
@@ -44,6 +46,7 @@ TABLE_SOURCES: dict[str, list[str]] = {
     "us_employment_wages.csv": ["bls-oews-2024", "bls-oews-2025"],
     "us_population.csv": ["census-2025-nst-est"],
     **compute.TABLE_SOURCES,
+    **labor.TABLE_SOURCES,
 }
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -259,8 +262,9 @@ def build_all(raw_dir: Path, out_dir: Path) -> dict[str, int]:
         ),
         "us_population.csv": (build_us_population(raw_dir), {}),
     }
-    for name, df in compute.build_tables(raw_dir).items():
-        tables[name] = (df, compute.DECIMALS[name])
+    for module in (compute, labor):
+        for name, df in module.build_tables(raw_dir).items():
+            tables[name] = (df, module.DECIMALS[name])
     if set(tables) != set(TABLE_SOURCES):
         raise RuntimeError("TABLE_SOURCES and the built tables disagree")
     return {name: write_table(df, out_dir / name, dec) for name, (df, dec) in tables.items()}
@@ -288,6 +292,7 @@ def run_checks(raw_dir: Path, out_dir: Path) -> list[tuple[bool, str]]:
         checks.append((ok, f"OEWS 2024 {col}: {got:,.0f} vs all-occupations row {want:,.0f}"))
     checks.append(_check_gdp_annual(raw_dir, out_dir))
     checks.extend(compute.run_checks(raw_dir, out_dir))
+    checks.extend(labor.run_checks(raw_dir, out_dir))
     return checks
 
 

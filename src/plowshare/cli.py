@@ -31,6 +31,7 @@ from .tables import (
     compare_rows,
     displayed_outputs,
     instrument_rows,
+    labor_lines,
     milestone_compare_lines,
     milestone_lines,
     prob_higher,
@@ -166,7 +167,7 @@ def run(
         ys,
         run_rows(ds, ys) + instrument_rows(ds, ys),
     )
-    for line in milestone_lines(ds) + scalar_lines(ds):
+    for line in milestone_lines(ds) + labor_lines(ds, ys[-1]) + scalar_lines(ds):
         out.print(line, markup=False, highlight=False)
     out.print(
         "[dim]Explores consequences of stated assumptions; not a forecast. "

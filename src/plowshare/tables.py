@@ -60,6 +60,8 @@ SENTENCE_OUTPUTS = (
     "compute.tai_year",
     "compute.rsi_year_by_bloc",
     "compute.us_lead_years",
+    "labor.displaced_by_group",
+    "labor.displaced_by_state",
 )
 
 
@@ -252,3 +254,27 @@ def milestone_compare_lines(a: xr.Dataset, b: xr.Dataset, name_b: str) -> list[s
             f"{float(np.mean(yb < ya)):.0%}."
         )
     return lines
+
+
+def labor_lines(ds: xr.Dataset, year: int, top: int = 5) -> list[str]:
+    """The occupation groups and states most affected in ``year`` (medians across draws)."""
+    from .models.labor.data import group_data
+
+    if "labor.displaced_by_group" not in ds or year not in ds["year"].values:
+        return []
+    gd = group_data()
+    by_group = ds["labor.displaced_by_group"].sel(year=year).median("draw").values
+    by_state = ds["labor.displaced_by_state"].sel(year=year).median("draw").values
+    state_emp = gd.employment @ gd.state_weights
+    share = by_state / state_emp
+    g_idx = np.argsort(by_group)[::-1][:top]
+    s_idx = np.argsort(share)[::-1][:top]
+    groups = "; ".join(
+        f"{gd.titles[i].removesuffix(' Occupations')} {by_group[i] / 1e6:.2f} M" for i in g_idx
+    )
+    states = ", ".join(f"{gd.states[i]} {100 * share[i]:.1f} %" for i in s_idx)
+    return [
+        f"Most displaced occupation groups in {year} (median): {groups}.",
+        f"States with the largest share of jobs displaced in {year} (median, of 2025 "
+        f"employment): {states}.",
+    ]

@@ -32,6 +32,7 @@ SOURCE_FIELDS = ("publisher", "title", "year", "url", "taken")
 UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "fraction": (0.0, 1.0),
     "flag": (0.0, 1.0),
+    "index": (0.0, math.inf),
     "persons": (0.0, math.inf),
     "USD/person/yr": (0.0, math.inf),
     "USD/GW": (0.0, math.inf),
@@ -96,6 +97,8 @@ class Param:
             )
         if self.unit == "flag" and x not in (0.0, 1.0):
             raise InputError(f"0 or 1 expected (a switch), got {x:g}", file=file, key=key)
+        if self.unit == "index" and x != round(x):
+            raise InputError(f"a whole number expected (an option), got {x:g}", file=file, key=key)
 
     def with_override(self, value: float | None, dist: Dist | None, origin: str) -> Param:
         new_value = self.value if value is None else float(value)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models import compute, fund, investment
+from plowshare.models import compute, fund, investment, labor
 from plowshare.models.fund.revenue import INSTRUMENTS
 
 from .errors import InputError
@@ -56,8 +56,13 @@ class ModelSpec:
     upstream: dict[str, Upstream] = field(default_factory=dict)
     # full dimensions of outputs that are not (draw,) or (draw, year)
     dims: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    coords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # labels of extra dimensions, or a callable giving them (for labels read from data)
+    coords: dict[str, Sequence[str] | Callable[[], Sequence[str]]] = field(default_factory=dict)
     key_outputs: tuple[KeyOutput, ...] = ()
+
+    def labels(self, dim: str) -> list[str]:
+        c = self.coords[dim]
+        return list(c() if callable(c) else c)
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -94,6 +99,24 @@ MODELS: dict[str, ModelSpec] = {
             KeyOutput("installed_gw_by_site", "Installed AI capacity (all sites)", 1.0, "GW"),
             KeyOutput("us_lead_oom", "US lead in effective compute", 1.0, "OOM"),
             KeyOutput("prc_ahead", "PRC labs ahead of US labs", 0.01, "% of draws", share=True),
+        ),
+    ),
+    "labor": ModelSpec(
+        "labor",
+        labor.run,
+        upstream={"tai_year": Upstream("compute", "tai_year", True)},
+        dims={
+            "displaced_by_group": ("draw", "year", "occupation_group"),
+            "displaced_by_state": ("draw", "year", "state"),
+        },
+        coords={  # callables: the tables are read only when a labour result is built
+            "occupation_group": lambda: labor.data.group_data().groups,
+            "state": lambda: labor.data.group_data().states,
+        },
+        key_outputs=(
+            KeyOutput("displaced_workers", "Displaced workers (labour model)", 1e6, "million"),
+            KeyOutput("knowledge_work_automated_share", "Knowledge work automated", 0.01, "%"),
+            KeyOutput("lost_wage_bill_usd", "Lost wage bill", 1e9, "$bn/yr"),
         ),
     ),
     "fund": ModelSpec(

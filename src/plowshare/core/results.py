@@ -44,7 +44,7 @@ def to_dataset(
             dims = spec.dims.get(name, ("draw", "year")[: arr.ndim])
             for d in dims:
                 if d not in coords:
-                    coords[d] = list(spec.coords[d])
+                    coords[d] = spec.labels(d)
             data[f"{model}.{name}"] = (dims, arr)
     for name, arr in params.items():
         data[f"param.{name}"] = (("draw",), arr)

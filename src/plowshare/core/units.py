@@ -19,6 +19,7 @@ UNITS: dict[str, str] = {
     "year": "a calendar year (fractional years allowed where a date matters)",
     "years": "a duration in years",
     "flag": "a switch: 0 = off, 1 = on",
+    "index": "a choice among numbered options (0, 1, 2, ...), listed in the note",
     "ratio": "a dimensionless ratio (may exceed 1)",
     "semi-elasticity": "proportional change of a base per unit change of a rate",
     "GW": "gigawatts",
