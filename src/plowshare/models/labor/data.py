@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from plowshare.datasets import load_table
@@ -46,7 +47,7 @@ class GroupData:
     knowledge: Array  # (G,) 1.0 for knowledge-work groups
 
 
-def _group_exposure(occ, measure: str) -> Array:  # type: ignore[no-untyped-def]
+def _group_exposure(occ: pd.DataFrame, measure: str) -> pd.Series:
     x = occ[measure].astype(float)
     filled = x.fillna(occ.groupby("major_group")[measure].transform("mean"))
     w = occ["employment"].astype(float)
@@ -59,7 +60,7 @@ def group_data() -> GroupData:
     occ = load_table("occupations").copy()
     occ["major_group"] = occ["major_group"].astype(str).str.zfill(2)
     g = occ.groupby("major_group")
-    groups = tuple(sorted(g.groups))
+    groups = tuple(sorted(str(k) for k in g.groups))
     emp = g["employment"].sum().reindex(groups).to_numpy(float)
     wage = (occ["mean_wage_usd"] * occ["employment"]).groupby(occ["major_group"]).sum()
     wage_emp = (
@@ -70,11 +71,11 @@ def group_data() -> GroupData:
         [_group_exposure(occ, m).reindex(groups).to_numpy(float) for m in MEASURES]
     )
     exposure = np.clip(np.nan_to_num(exposure, nan=float(np.nanmean(exposure))), 0.0, 1.0)
-    titles = tuple(g["major_group_title"].first().reindex(groups))
+    titles = tuple(str(t) for t in g["major_group_title"].first().reindex(groups))
     st = load_table("state_major_group").copy()
     st["major_group"] = st["major_group"].astype(str).str.zfill(2)
     st["employment"] = st["employment"].astype(float)
-    states = tuple(sorted(st["state"].unique()))
+    states = tuple(sorted(str(s) for s in st["state"].unique()))
     piv = st.pivot_table(
         index="major_group", columns="state", values="employment", aggfunc="sum", fill_value=0.0
     ).reindex(index=list(groups), columns=list(states), fill_value=0.0)

@@ -41,7 +41,7 @@ Array = NDArray[np.float64]
 LN9 = float(np.log(9.0))
 
 
-def adoption(p: dict[str, Array], years: Array, tai_year: Array, lag: float = 0.0) -> Array:
+def adoption(p: dict[str, Array], years: Array, tai_year: Array, lag: float | Array = 0.0) -> Array:
     """Share of exposed work automated, (n, T); zero in draws where TAI never arrives."""
     d = col(p["labor.diffusion_years_10_to_50"])
     mid = col(tai_year) + col(p["labor.deployment_lag_years"]) + d
