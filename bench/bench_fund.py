@@ -64,7 +64,9 @@ def measure(fn: Callable[[], object], k: int) -> tuple[float, float]:
 def bench_scenario(sc: Scenario, draws: int, full: bool = True) -> dict[str, Any]:
     k = 1 if draws > 10_000 else 5
     years = np.asarray(sc.years, dtype=np.float64)
-    models = order(sc.models)  # the scenario's models plus required upstream, as plowshare.run
+    models = order(
+        [m for m in sc.models if m in MODELS]
+    )  # the scenario's models plus required upstream, as plowshare.run
     t_sample, p_sample = measure(lambda: draw_params(sc.registry, models, draws, 1), k)
     params = draw_params(sc.registry, models, draws, 1)
     t_model, p_model = 0.0, 0.0

@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import xarray as xr
 
-from .core.pipeline import Progress, draw_params, order, run_chunked
+from .core.pipeline import MODELS, Progress, draw_params, order, run_chunked
 from .core.results import to_dataset
 from .core.scenario import Scenario, load_scenario
 
@@ -48,7 +48,8 @@ def run(
     """
     n = scenario.run.draws if draws is None else draws
     s = scenario.run.seed if seed is None else seed
-    models = order(scenario.models)
+    # the contest model runs on race files (`plowshare contest`), not in the pipeline
+    models = order([m for m in scenario.models if m in MODELS])
     all_years = np.asarray(scenario.years, dtype=np.float64)
     params = draw_params(
         scenario.registry,

@@ -288,6 +288,42 @@ def solve(
 
 
 @app.command()
+def contest(
+    race: Annotated[str, typer.Argument(help="A race file or a shipped race (e.g. ny12-2026).")],
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", min=1, max=1_000_000, help="Monte Carlo draws.")
+    ] = 4000,
+    seed: SeedOpt = None,
+    equilibrium_draws: Annotated[
+        int, typer.Option(min=0, help="Draws for the equilibrium sweep (slow; 0 skips it).")
+    ] = 200,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON here.")] = None,
+) -> None:
+    """Campaign money in one race: shares, win odds, attack response, equilibrium."""
+    from .contest_cli import export_contest, print_contest, run_contest
+
+    with progress_bar(f"contest: {draws:,} draws", enabled=True):
+        result, eq = run_contest(race, draws, 20260623 if seed is None else seed, equilibrium_draws)
+    print_contest(out, result, eq, draws)
+    if out_dir is not None:
+        for path in export_contest(result, eq, out_dir):
+            out.print(f"wrote {path}")
+
+
+@app.command()
+def races() -> None:
+    """List the race files shipped with plowshare."""
+    from .models.contest import load_race, shipped_races
+
+    t = Table(header_style="bold")
+    t.add_column("name")
+    t.add_column("race")
+    for name, path in shipped_races().items():
+        t.add_row(name, load_race(path).meta.name)
+    out.print(t)
+
+
+@app.command()
 def params(
     model: Annotated[str | None, typer.Argument(help="Only this model's parameters.")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Filter by a word.")] = None,

@@ -122,6 +122,9 @@ def test_every_source_in_the_bibliography_is_cited():
             cited |= {s for rec in tomllib.load(fh).values() for s in rec.get("sources", [])}
     readme = (root / "data" / "README.md").read_text()
     cited |= {k for k in bib if k in readme}
+    for race in (root / "races").glob("*.toml"):  # race files cite their facts
+        text = race.read_text()
+        cited |= {k for k in bib if f'"{k}"' in text}
     assert set(bib) == cited, set(bib) - cited
 
 

@@ -39,6 +39,7 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "x/yr": (0.0, math.inf),
     "GW": (0.0, math.inf),
     "years": (0.0, math.inf),
+    "weeks": (0.0, math.inf),
     "FLOP": (0.0, math.inf),
     "FLOP/s/W": (0.0, math.inf),
     "days": (0.0, math.inf),
@@ -171,7 +172,7 @@ class Registry:
 
 
 def load_sources(path: Path) -> dict[str, Source]:
-    data = _read_toml(path)
+    data = read_toml(path)
     out: dict[str, Source] = {}
     for key, rec in data.items():
         if not isinstance(rec, dict):
@@ -271,11 +272,11 @@ def parse_record(model: str, name: str, rec: Any, sources: dict[str, Source], fi
 
 
 def load_model_params(model: str, path: Path, sources: dict[str, Source]) -> dict[str, Param]:
-    data = _read_toml(path)
+    data = read_toml(path)
     return {f"{model}.{n}": parse_record(model, n, r, sources, str(path)) for n, r in data.items()}
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

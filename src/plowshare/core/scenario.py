@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .distributions import Dist, DistError
 from .errors import InputError, nearest, unknown_key
-from .params import Param, Registry, _read_toml, default_registry, fmt_range, package_root
+from .params import Param, Registry, default_registry, fmt_range, package_root, read_toml
 
 MAX_DRAWS = 10_000_000
 
@@ -139,13 +139,16 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _pydantic_error(err: ValidationError, file: str) -> InputError:
+def pydantic_error(
+    err: ValidationError, file: str, root: type[BaseModel] | None = None
+) -> InputError:
+    """One line for the first (most useful) error pydantic found in a file."""
     # an unknown key explains a missing one (a typo), so report unknown keys first
     e = sorted(err.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
     key = ".".join(str(x) for x in e["loc"])
     if e["type"] == "extra_forbidden":
         parent = e["loc"][:-1]
-        model: Any = ScenarioFile
+        model: Any = root or ScenarioFile
         for part in parent:
             if isinstance(part, int):
                 model = get_args(model)[0] if get_args(model) else None
@@ -244,11 +247,11 @@ def load_scenario(ref: str | Path, registry: Registry | None = None) -> Scenario
     """Read and validate a scenario; raises :class:`InputError` with one clear line."""
     path = resolve(ref)
     file = str(ref) if Path(ref).is_file() else str(path)
-    raw = _read_toml(path)
+    raw = read_toml(path)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as err:
-        raise _pydantic_error(err, file) from None
+        raise pydantic_error(err, file) from None
     reg = registry or default_registry()
     reg, lev, ovr = _apply(reg, flatten(spec.levers), flatten(spec.overrides), file)
     for m in spec.run.models or []:

@@ -18,6 +18,7 @@ UNITS: dict[str, str] = {
     "persons": "a count of people",
     "year": "a calendar year (fractional years allowed where a date matters)",
     "years": "a duration in years",
+    "weeks": "a duration in weeks",
     "flag": "a switch: 0 = off, 1 = on",
     "index": "a choice among numbered options (0, 1, 2, ...), listed in the note",
     "ratio": "a dimensionless ratio (may exceed 1)",

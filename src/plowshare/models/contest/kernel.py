@@ -1,0 +1,89 @@
+"""A fast path for the contest: everything that does not depend on the two strategic
+spenders' amounts is computed once per draw, so a best-response search evaluates only
+the parts that do. Numerically identical to ``model.target_win_probability``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.models.contest import model
+from plowshare.models.contest.race import Race
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Kernel:
+    race: Race
+    att: int
+    dfd: int
+    fixed_weekly: Array  # (n, W) media dollars a week from the non-strategic streams
+    coef: Array  # (n, S, W) dose per dollar of stream s in week t, before congestion
+    kappa: Array  # (n,)
+    inventory: Array  # (n,)
+    top: Array  # (n,)
+    half: Array  # (n,)
+    backlash: Array  # (n,)
+    base: Array  # (n, K)
+    field: Array  # (n, K) extra votes from field spending (fixed)
+    sigma: Array  # (n,)
+
+
+def prepare(p: dict[str, Array], race: Race, base: Array) -> Kernel:
+    att, dfd = race.strategic("attacker"), race.strategic("defender")
+    if att is None or dfd is None:
+        raise ValueError("the race needs one 'attacker' and one 'defender' spending stream")
+    n = len(base)
+    pat = race.pattern * race.media[:, None]  # (S, W)
+    fixed_amount = race.amount.copy()
+    fixed_amount[[att, dfd]] = 0.0
+    fixed_weekly = np.broadcast_to((fixed_amount[:, None] * pat).sum(axis=0), (n, pat.shape[1]))
+    price = 1.0 + race.outside[None, :] * (p["contest.outside_price_multiple"][:, None] - 1.0)
+    b = p["contest.broadcast_share"][:, None]
+    reach = b * race.meta.district_share_of_market + (1.0 - b)  # (n, 1)
+    tau = race.weeks_to_election()
+    lam, dur = p["contest.adstock_weekly_retention"][:, None], p["contest.durable_share"][:, None]
+    retain = dur + (1.0 - dur) * lam**tau  # (n, W)
+    coef = pat[None] * (reach / price)[:, :, None] * retain[:, None, :]
+    top = model.ceiling(p, race)
+    amount = np.broadcast_to(race.amount, (n, len(race.amount)))
+    return Kernel(
+        race,
+        att,
+        dfd,
+        np.ascontiguousarray(fixed_weekly),
+        coef,
+        p["contest.price_congestion"],
+        p["contest.inventory_usd_per_week"],
+        top,
+        top * race.meta.turnout * p["contest.cost_per_net_vote_usd"],
+        p["contest.backlash_share"],
+        base,
+        model.field_votes(p, race, amount),
+        model.forecast_sd(p, race),
+    )
+
+
+def target_win(k: Kernel, xa: Array, xd: Array) -> Array:
+    """P(target wins), (n, G), for attacker and defender totals xa, xd of shape (n, G)."""
+    race = k.race
+    pat_a, pat_d = race.pattern[k.att], race.pattern[k.dfd]
+    weekly = k.fixed_weekly[:, None, :] + xa[..., None] * pat_a + xd[..., None] * pat_d
+    inv_f = 1.0 / (1.0 + k.kappa[:, None, None] * (weekly / k.inventory[:, None, None]) ** 2)
+    per_dollar = np.einsum("ngw,nsw->ngs", inv_f, k.coef)  # (n, G, S)
+    amount = np.broadcast_to(race.amount, per_dollar.shape).copy()
+    amount[..., k.att], amount[..., k.dfd] = xa, xd
+    dose = amount * per_dollar
+    onehot = np.eye(len(race.names))[race.target_idx]
+    support = (dose * (race.sign > 0)) @ onehot
+    attack = (dose * (race.sign < 0)) @ onehot
+    top, half = k.top[:, None, None], k.half[:, None, None]
+    gain = top * support / (support + half)
+    loss = top * attack / (attack + half) * (1.0 - k.backlash[:, None, None])
+    s = model.redistribute(np.broadcast_to(k.base[:, None, :], gain.shape), gain, loss)
+    votes = s * race.meta.turnout + k.field[:, None, :]
+    v = votes / votes.sum(axis=-1, keepdims=True)
+    return model.win_probability(v, race.target, k.sigma[:, None])

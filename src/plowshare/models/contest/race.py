@@ -1,0 +1,254 @@
+"""Race files: candidates, early polls, spending by group, electorate and media market.
+
+A race is a TOML file validated like a scenario (pydantic, one-line errors naming the
+file and key). Shares are fractions; money is US dollars; weeks count back from
+election day (``weeks_before = [16, 0]`` = the last sixteen weeks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from plowshare.core.errors import InputError, nearest
+from plowshare.core.params import default_registry, package_root, read_toml
+from plowshare.core.scenario import pydantic_error
+
+Array = NDArray[np.float64]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RaceMeta(_Strict):
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    kind: Literal["open_primary", "partisan_general"]
+    election_date: str
+    weeks: int = Field(ge=1, le=104, description="campaign weeks modelled")
+    turnout: float = Field(gt=0, description="votes expected")
+    district_share_of_market: float = Field(gt=0, le=1)
+    target: str = Field(description="the candidate the strategic spenders fight over")
+    sources: list[str] = Field(default_factory=list)
+    actual_result: dict[str, float] = Field(default_factory=dict)
+
+
+class Candidate(_Strict):
+    name: str
+
+
+class Poll(_Strict):
+    pollster: str
+    date: str
+    sponsor: str = "independent"
+    shares: dict[str, float] = Field(description="candidate -> share; the rest is undecided")
+    source: str = ""
+
+
+class Spending(_Strict):
+    group: str
+    candidate: str
+    stance: Literal["support", "attack"]
+    buyer: Literal["candidate", "outside"]
+    amount_usd: float = Field(ge=0)
+    weeks_before: list[int] = Field(min_length=2, max_length=2)
+    channel: Literal["media", "field"] = "media"
+    strategic: Literal["attacker", "defender", "none"] = "none"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _weeks(self) -> Spending:
+        start, end = self.weeks_before
+        if not start >= end >= 0:
+            raise ValueError("weeks_before must be [start, end] with start >= end >= 0")
+        return self
+
+
+class Endorsement(_Strict):
+    candidate: str
+    endorser: str
+    date: str
+    source: str = ""
+
+
+class RaceFile(_Strict):
+    race: RaceMeta
+    candidates: list[Candidate] = Field(min_length=2)
+    polls: list[Poll] = Field(min_length=1)
+    endorsements: list[Endorsement] = Field(default_factory=list)
+    spending: list[Spending] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Race:
+    """A validated race with spending laid out as arrays (streams × weeks)."""
+
+    meta: RaceMeta
+    names: tuple[str, ...]
+    polls: Array  # (P, K) early poll shares; each row's undecided share = 1 - its sum
+    streams: tuple[Spending, ...]
+    amount: Array  # (S,) USD
+    pattern: Array  # (S, W) share of each stream's money spent in each week (rows sum to 1)
+    target_idx: Array  # (S,) candidate index
+    sign: Array  # (S,) +1 support, -1 attack
+    outside: Array  # (S,) 1 for outside groups (pay more than the lowest unit rate)
+    media: Array  # (S,) 1 for media, 0 for field
+    path: str
+    poll_dates: tuple[str, ...] = ()
+    endorsed_after_polls: Array = field(default_factory=lambda: np.zeros(0))  # (K,) 0/1
+
+    @property
+    def target(self) -> int:
+        return self.names.index(self.meta.target)
+
+    def weeks_to_election(self) -> Array:
+        """Weeks remaining at each modelled week, (W,), ending at 0 on election week."""
+        return np.arange(self.meta.weeks - 1, -1, -1, dtype=np.float64)
+
+    def poll_weeks_out(self) -> float:
+        """Weeks from the average poll date to election day."""
+        election = date.fromisoformat(self.meta.election_date)
+        days = [(election - date.fromisoformat(d)).days for d in self.poll_dates]
+        return max(float(np.mean(days)) / 7.0, 0.0)
+
+    def strategic(self, role: str) -> int | None:
+        hits = [i for i, s in enumerate(self.streams) if s.strategic == role]
+        return hits[0] if hits else None
+
+
+def shipped_races() -> dict[str, Path]:
+    return {p.stem: p for p in sorted((package_root() / "races").glob("*.toml"))}
+
+
+def resolve_race(ref: str | Path) -> Path:
+    path = Path(ref)
+    if path.is_file():
+        return path
+    shipped = shipped_races()
+    if str(ref) in shipped:
+        return shipped[str(ref)]
+    raise InputError(
+        f"no such race file or shipped race (shipped: {', '.join(shipped)})",
+        file=str(ref),
+        suggestion=nearest(path.stem, shipped),
+    )
+
+
+def _layout(spend: list[Spending], weeks: int) -> Array:
+    pattern = np.zeros((len(spend), weeks))
+    to_go = np.arange(weeks - 1, -1, -1)
+    for i, s in enumerate(spend):
+        start, end = s.weeks_before
+        on = (to_go <= min(start, weeks - 1)) & (to_go >= end)
+        pattern[i, on] = 1.0 / max(on.sum(), 1)
+    return pattern
+
+
+def load_race(ref: str | Path) -> Race:
+    """Read and validate a race file; raises InputError with one clear line."""
+    path = resolve_race(ref)
+    file = str(ref) if Path(ref).is_file() else str(path)
+    try:
+        spec = RaceFile.model_validate(read_toml(path))
+    except ValidationError as err:
+        raise pydantic_error(err, file, RaceFile) from None
+    for key, text in [
+        ("race.election_date", spec.race.election_date),
+        *((f"polls[{i}].date", q.date) for i, q in enumerate(spec.polls)),
+        *((f"endorsements[{i}].date", e.date) for i, e in enumerate(spec.endorsements)),
+    ]:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise InputError(
+                f"a date YYYY-MM-DD expected, got {text!r}", file=file, key=key
+            ) from None
+    bibliography = default_registry().sources
+    cited = [("race.sources", k) for k in spec.race.sources]
+    items: list[tuple[str, Poll | Spending | Endorsement]] = [
+        *((f"polls[{i}]", q) for i, q in enumerate(spec.polls)),
+        *((f"spending[{i}]", q) for i, q in enumerate(spec.spending)),
+        *((f"endorsements[{i}]", q) for i, q in enumerate(spec.endorsements)),
+    ]
+    cited += [(f"{where}.source", item.source) for where, item in items if item.source]
+    for key, src in cited:
+        if src not in bibliography:
+            raise InputError(
+                f"source '{src}' is not in data/sources.toml",
+                file=file,
+                key=key,
+                suggestion=nearest(src, bibliography),
+            )
+    names = tuple(c.name for c in spec.candidates)
+    polls = np.zeros((len(spec.polls), len(names)))
+    for i, poll in enumerate(spec.polls):
+        for who, share in poll.shares.items():
+            if who not in names:
+                raise InputError(
+                    f"unknown candidate '{who}'",
+                    file=file,
+                    key=f"polls[{i}].shares",
+                    suggestion=nearest(who, names),
+                )
+            if not 0 <= share <= 1:
+                raise InputError(
+                    f"a share in [0, 1] expected, got {share}",
+                    file=file,
+                    key=f"polls[{i}].shares.{who}",
+                )
+            polls[i, names.index(who)] = share
+        if polls[i].sum() > 1 + 1e-9:
+            raise InputError(
+                f"shares add up to {polls[i].sum():.3f} > 1", file=file, key=f"polls[{i}].shares"
+            )
+    for key, who in [
+        ("race.target", spec.race.target),
+        *((f"endorsements[{i}].candidate", e.candidate) for i, e in enumerate(spec.endorsements)),
+        *((f"spending[{i}].candidate", s.candidate) for i, s in enumerate(spec.spending)),
+    ]:
+        if who not in names:
+            raise InputError(
+                f"unknown candidate '{who}'", file=file, key=key, suggestion=nearest(who, names)
+            )
+    for k in spec.race.actual_result:
+        if k not in names:
+            raise InputError(
+                f"unknown candidate '{k}'",
+                file=file,
+                key="race.actual_result",
+                suggestion=nearest(k, names),
+            )
+    sp = spec.spending
+    return Race(
+        meta=spec.race,
+        names=names,
+        polls=polls,
+        streams=tuple(sp),
+        amount=np.array([s.amount_usd for s in sp], dtype=np.float64),
+        pattern=_layout(sp, spec.race.weeks),
+        target_idx=np.array([names.index(s.candidate) for s in sp], dtype=np.int64),
+        sign=np.array([1.0 if s.stance == "support" else -1.0 for s in sp]),
+        outside=np.array([1.0 if s.buyer == "outside" else 0.0 for s in sp]),
+        media=np.array([1.0 if s.channel == "media" else 0.0 for s in sp]),
+        path=str(path),
+        poll_dates=tuple(poll.date for poll in spec.polls),
+        endorsed_after_polls=_endorsed_after(spec, names),
+    )
+
+
+def _endorsed_after(spec: RaceFile, names: tuple[str, ...]) -> Array:
+    """1 for candidates with a major endorsement after the latest poll (earlier ones are
+    already in the polls)."""
+    last_poll = max(date.fromisoformat(q.date) for q in spec.polls)
+    out = np.zeros(len(names))
+    for e in spec.endorsements:
+        if date.fromisoformat(e.date) > last_poll:
+            out[names.index(e.candidate)] = 1.0
+    return out
