@@ -152,3 +152,31 @@ def test_bad_scenario_files_exit_2_naming_file_and_key(capsys, tmp_path, text, e
 def test_help_teaches(capsys):
     code, out, _ = cli(capsys, "run", "--help")
     assert code == 0 and "--draws" in out and "shipped name" in out
+
+
+def test_contest_prints_bands_curve_and_margin(capsys, tmp_path):
+    code, out, err = cli(
+        capsys,
+        "contest",
+        "ny12-2026",
+        "--draws",
+        "300",
+        "--equilibrium-draws",
+        "0",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    assert "Micah Lasher" in out and "Money-proof margin" in out and "attack $M" in out
+    data = json.loads((tmp_path / "contest-ny12-2026.json").read_text())
+    assert len(data["response_curve"]) == 12 and "Alex Bores" in data["candidates"]
+
+
+def test_contest_bad_race_exits_2(capsys):
+    code, _, err = cli(capsys, "contest", "ny-12")
+    assert code == 2 and "did you mean 'ny12-2026'" in err
+
+
+def test_races_lists_shipped_races(capsys):
+    code, out, _ = cli(capsys, "races")
+    assert code == 0 and "ny12-2026" in out
