@@ -234,3 +234,83 @@ def test_tech_diffusion_median_lag() -> None:
     assert 7 <= tech["years_10_to_50"].median() <= 11
     assert tech.loc["Internet", "years_10_to_50"] == pytest.approx(9, abs=1)
     assert (tech["years_10_to_80"].dropna() >= tech["years_10_to_50"].min()).all()
+
+
+def _sites() -> pd.DataFrame:
+    """The shipped siting table ("none" and "NA"-like codes kept as text)."""
+    return pd.read_csv(DATA_DIR / "sites.csv", keep_default_na=False, na_values=[""])
+
+
+def test_sites_rows() -> None:
+    """51 states + DC sorted by USPS code, then GULF, CHINA, OTHER."""
+    sites = _sites()
+    assert len(sites) == 54
+    states = sites[sites["kind"] == "state"]
+    assert len(states) == 51 and states["site"].is_unique
+    assert states["site"].is_monotonic_increasing
+    assert list(sites["site"].iloc[51:]) == ["GULF", "CHINA", "OTHER"]
+    assert set(sites["kind"].iloc[51:]) == {"international"}
+
+
+def test_sites_pipeline_share_sums_to_one() -> None:
+    """The siting calibration target is a share over the 51 US rows."""
+    states = _sites().query("kind == 'state'")
+    assert states["pipeline_share"].sum() == pytest.approx(1, abs=1e-9)
+    assert states["proposed_share"].sum() == pytest.approx(1, abs=1e-9)
+    assert (states["pipeline_share"] >= 0).all()
+
+
+def test_sites_epri_dc_load_near_lbnl() -> None:
+    """LBNL 2024: US data centres used 176 TWh in 2023; EPRI share x retail sales within 15 %."""
+    states = _sites().query("kind == 'state'")
+    twh = (states["dc_share_of_load_2023"] * states["retail_sales_total_twh_2024"]).sum()
+    assert twh == pytest.approx(176, rel=0.15)
+    assert states["dc_share_of_load_2023"].notna().sum() == 44
+
+
+def test_sites_prices_positive() -> None:
+    """Every state has four positive EIA 2023 prices (WI total and WY filled from 861M)."""
+    states = _sites().query("kind == 'state'")
+    cols = [f"price_{s}_cents_kwh" for s in ("industrial", "commercial", "residential", "total")]
+    assert (states[cols] > 0).all().all()
+
+
+def test_sites_co2_plausible() -> None:
+    """Grid CO2 intensities lie in 0-2,500 lb/MWh for every row (coal ~2,274 lb/MWh)."""
+    co2 = _sites()["co2_lb_per_mwh_2024"]
+    assert co2.notna().all()
+    assert co2.between(0, 2500).all()
+
+
+def test_sites_epoch_us_facility_power() -> None:
+    """Epoch frontier DCs: 11.9 GW IT in the US -> ~14.3 GW facility at 1.2 x IT."""
+    states = _sites().query("kind == 'state'")
+    assert states["operating_gw_2025"].sum() == pytest.approx(11.9 * 1.2, abs=0.1)
+
+
+def test_sites_trifectas_and_dc() -> None:
+    """Ballotpedia (Feb 2026): 23 R and 16 D trifectas; DC has no partisan row."""
+    sites = _sites().set_index("site")
+    counts = sites.loc[sites["kind"] == "state", "trifecta"].value_counts()
+    assert counts["R"] == 23 and counts["D"] == 16
+    assert pd.isna(sites.loc["DC", "trifecta"])
+
+
+def test_sites_mw_parser() -> None:
+    """FracTracker MW text: ranges give midpoints, open bounds the bound."""
+    parse = build_data.sites.parse_mw
+    assert parse("1,200") == 1200
+    assert parse("100-200") == 150
+    assert parse("12–20") == 16
+    assert parse(">3,000") == 3000 and parse("1,000+") == 1000 and parse("70?") == 70
+    assert np.isnan(parse(np.nan)) and np.isnan(parse(""))
+
+
+def test_sites_moratorium_rule() -> None:
+    """Texts saying "not a moratorium", local-moratoria bills and memos do not count."""
+    rule = build_data.sites.is_state_moratorium_bill
+    assert rule("SB 1488 (2026)", "Explicit statewide moratorium bill.")
+    assert rule("S.205", "Would prohibit operation or construction of AI data centers before 2030")
+    assert not rule("H0609 (2026)", "Narrows tax exemptions. Not a moratorium bill.")
+    assert not rule("HB 5882 (2026)", "Regulates local moratoria on large-scale data centers")
+    assert not rule("Proposed statewide moratorium memo 48102", "three-year statewide moratorium")

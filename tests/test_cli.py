@@ -100,7 +100,7 @@ def test_scenarios_lists_questions(capsys):
 @pytest.mark.parametrize(
     ("args", "expect"),
     [
-        (["run", "no-such-scenario"], "shipped: altman-fund"),
+        (["run", "no-such-scenario"], "shipped: alternatives-blue-states"),
         (["run", "mcap-tax-5pc"], "did you mean 'mcap-tax-5pct'"),
         (["run", "/nonexistent/dir/s.toml"], "file not found"),
         (["run", "mcap-tax-5pct", "--draws", "abc"], "--draws"),

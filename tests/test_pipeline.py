@@ -33,7 +33,7 @@ def test_dataset_shape_and_provenance(sc, full):
     ds = plowshare.run(full, draws=50, seed=1)
     assert ds["fund.balance_usd"].dims == ("draw", "year")
     assert ds["fund.revenue_by_instrument_usd"].dims == ("draw", "year", "instrument")
-    assert ds.sizes == {
+    expected = {
         "draw": 50,
         "year": 26,
         "instrument": 6,
@@ -41,7 +41,10 @@ def test_dataset_shape_and_provenance(sc, full):
         "bloc": 2,
         "occupation_group": 22,
         "state": 51,
+        "site54": 54,
+        "destination": 3,
     }
+    assert dict(ds.sizes) == expected
     assert ds.attrs["scenario_hash"] == full.content_hash() and ds.attrs["seed"] == 1
     assert "not a forecast" in ds.attrs["note"]
 

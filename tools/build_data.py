@@ -37,6 +37,8 @@ def _load_sibling(name: str) -> ModuleType:
 compute = _load_sibling("build_compute_tables")
 #: Builders for the labour tables (occupation exposure, states, tech diffusion).
 labor = _load_sibling("build_labor_tables")
+#: Builders for the data-centre siting table (states + GULF/CHINA/OTHER).
+sites = _load_sibling("build_site_tables")
 
 #: Which bibliography entries (keys of data_sources.toml) each table comes from.
 TABLE_SOURCES: dict[str, list[str]] = {
@@ -47,6 +49,7 @@ TABLE_SOURCES: dict[str, list[str]] = {
     "us_population.csv": ["census-2025-nst-est"],
     **compute.TABLE_SOURCES,
     **labor.TABLE_SOURCES,
+    **sites.TABLE_SOURCES,
 }
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -262,7 +265,7 @@ def build_all(raw_dir: Path, out_dir: Path) -> dict[str, int]:
         ),
         "us_population.csv": (build_us_population(raw_dir), {}),
     }
-    for module in (compute, labor):
+    for module in (compute, labor, sites):
         for name, df in module.build_tables(raw_dir).items():
             tables[name] = (df, module.DECIMALS[name])
     if set(tables) != set(TABLE_SOURCES):
@@ -293,6 +296,7 @@ def run_checks(raw_dir: Path, out_dir: Path) -> list[tuple[bool, str]]:
     checks.append(_check_gdp_annual(raw_dir, out_dir))
     checks.extend(compute.run_checks(raw_dir, out_dir))
     checks.extend(labor.run_checks(raw_dir, out_dir))
+    checks.extend(sites.run_checks(raw_dir, out_dir))
     return checks
 
 

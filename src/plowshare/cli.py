@@ -37,6 +37,7 @@ from .tables import (
     prob_higher,
     run_rows,
     scalar_lines,
+    siting_lines,
 )
 
 app = typer.Typer(
@@ -167,7 +168,7 @@ def run(
         ys,
         run_rows(ds, ys) + instrument_rows(ds, ys),
     )
-    for line in milestone_lines(ds) + labor_lines(ds, ys[-1]) + scalar_lines(ds):
+    for line in milestone_lines(ds) + siting_lines(ds) + labor_lines(ds, ys[-1]) + scalar_lines(ds):
         out.print(line, markup=False, highlight=False)
     out.print(
         "[dim]Explores consequences of stated assumptions; not a forecast. "
@@ -203,7 +204,7 @@ def compare(
         ys,
         rows,
     )
-    for line in milestone_compare_lines(da, db, sb.name):
+    for line in milestone_compare_lines(da, db, sb.name) + siting_lines(db):
         out.print(line, markup=False, highlight=False)
     y_last = ys[-1]
     same = "fund.coverage" in da and np.array_equal(da["fund.coverage"], db["fund.coverage"])

@@ -60,6 +60,10 @@ SENTENCE_OUTPUTS = (
     "compute.tai_year",
     "compute.rsi_year_by_bloc",
     "compute.us_lead_years",
+    "siting.relocated_gw_by_destination",
+    "siting.delay_gw_years",
+    "siting.safety_research_gw",
+    "siting.state_revenue_usd",
     "labor.displaced_by_group",
     "labor.displaced_by_state",
 )
@@ -278,3 +282,37 @@ def labor_lines(ds: xr.Dataset, year: int, top: int = 5) -> list[str]:
         f"States with the largest share of jobs displaced in {year} (median, of 2025 "
         f"employment): {states}.",
     ]
+
+
+def siting_lines(ds: xr.Dataset) -> list[str]:
+    """Where blocked capacity went over the years shown, and what the alternatives raised."""
+    if "siting.blocked_gw" not in ds:
+        return []
+    lines = []
+    blocked = ds["siting.blocked_gw"].sum("year").values
+    if float(np.max(blocked)) > 0:
+        dest = ds["siting.relocated_gw_by_destination"].sum("year")
+        parts = ", ".join(
+            f"{d}: {Band.of(dest.sel(destination=d).values).text()} GW"
+            for d in dest["destination"].values
+        )
+        lost = ds["siting.lost_gw"].sum("year").values
+        delay = ds["siting.delay_gw_years"].sum("year").values
+        lines.append(
+            f"Blocked by moratoria (sum over the years shown): {Band.of(blocked).text()} "
+            f"GW; relocated to {parts}; never built {Band.of(lost).text()} GW; delay "
+            f"{Band.of(delay).text()} GW-years (median [p5, p95])."
+        )
+    safety = ds["siting.safety_research_gw"].values
+    if float(np.max(safety)) > 0:
+        lines.append(
+            "Capacity reserved for safety research in the last year shown: "
+            f"{Band.of(safety[:, -1]).text()} GW."
+        )
+    revenue = ds["siting.state_revenue_usd"].sum("year").values
+    if float(np.max(revenue)) > 0:
+        lines.append(
+            "State compute taxes and equity for permits (sum over the years shown): "
+            f"{Band.of(revenue).text(1e9)} $bn."
+        )
+    return lines

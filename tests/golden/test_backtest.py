@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from plowshare.core.params import default_registry
-from plowshare.core.pipeline import run_models
+from plowshare.core.pipeline import order, run_models
 from plowshare.core.sampling import sample
 from plowshare.datasets import load_table
 
@@ -31,8 +31,9 @@ def epoch_fit():
 
 def us_largest_run(n, seed=0):
     reg = default_registry()
-    p = sample([x for x in reg if x.model in ("investment", "compute")], n, seed)
-    out = run_models(p, YEARS, ["investment", "compute"])
+    models = order(["compute"])  # compute and what it requires (investment, siting)
+    p = sample([x for x in reg if x.model in models], n, seed)
+    out = run_models(p, YEARS, models)
     return out["compute"]["largest_run_flop_by_bloc"][:, :, 0]
 
 

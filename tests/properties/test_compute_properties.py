@@ -11,7 +11,7 @@ from plowshare.core.sampling import sample
 from ..conftest import YEARS
 
 seeds = st.integers(0, 2**31)
-MODELS = ["investment", "compute"]
+MODELS = ["investment", "siting", "compute"]
 
 
 def draws(seed, n=48):

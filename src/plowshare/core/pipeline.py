@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models import compute, fund, investment, labor
+from plowshare.models import compute, energy, fund, investment, labor, siting
 from plowshare.models.fund.revenue import INSTRUMENTS
 
 from .errors import InputError
@@ -76,11 +76,37 @@ MODELS: dict[str, ModelSpec] = {
             KeyOutput("new_capacity_gw", "New AI capacity", 1.0, "GW/yr"),
         ),
     ),
+    "siting": ModelSpec(
+        "siting",
+        siting.run,
+        upstream={
+            "new_capacity_gw_by_site": Upstream("investment", "new_capacity_gw_by_site", True),
+            "cost_per_gw_usd": Upstream("investment", "cost_per_gw_usd", True),
+        },
+        dims={
+            "built_gw_by_site": ("draw", "year", "site54"),
+            "built_gw_by_region": ("draw", "year", "site"),
+            "relocated_gw_by_destination": ("draw", "year", "destination"),
+            "mandate_by_state": ("draw", "year", "state"),
+        },
+        coords={
+            "site54": lambda: siting.data.site_data().sites,
+            "site": investment.SITES,
+            "destination": siting.DESTINATIONS,
+            "state": lambda: siting.data.site_data().sites[:51],
+        },
+        key_outputs=(
+            KeyOutput("blocked_gw", "Blocked by moratoria", 1.0, "GW/yr"),
+            KeyOutput("relocated_gw_by_destination", "Relocated (all destinations)", 1.0, "GW/yr"),
+            KeyOutput("lost_gw", "Never built", 1.0, "GW/yr"),
+        ),
+    ),
     "compute": ModelSpec(
         "compute",
         compute.run,
         upstream={
-            "new_capacity_gw_by_site": Upstream("investment", "new_capacity_gw_by_site", True),
+            # US and Gulf capacity come from the siting model's allocation
+            "new_capacity_gw_by_site": Upstream("siting", "built_gw_by_region", True),
         },
         dims={
             **{
@@ -99,6 +125,40 @@ MODELS: dict[str, ModelSpec] = {
             KeyOutput("installed_gw_by_site", "Installed AI capacity (all sites)", 1.0, "GW"),
             KeyOutput("us_lead_oom", "US lead in effective compute", 1.0, "OOM"),
             KeyOutput("prc_ahead", "PRC labs ahead of US labs", 0.01, "% of draws", share=True),
+        ),
+    ),
+    "energy": ModelSpec(
+        "energy",
+        energy.run,
+        upstream={
+            "built_gw_by_site": Upstream("siting", "built_gw_by_site", True),
+            "installed_gw_by_site": Upstream("compute", "installed_gw_by_site", True),
+            "mandate_by_state": Upstream("siting", "mandate_by_state", True),
+        },
+        dims={
+            **{
+                k: ("draw", "year", "site54")
+                for k in (
+                    "installed_gw_by_site",
+                    "electricity_twh_by_site",
+                    "co2_mt_by_site",
+                    "water_litres_by_site",
+                )
+            },
+            "bill_change_pct_by_state": ("draw", "year", "state"),
+            "bill_change_usd_per_month_by_state": ("draw", "year", "state"),
+        },
+        coords={
+            "site54": lambda: siting.data.site_data().sites,
+            "state": lambda: siting.data.site_data().sites[:51],
+        },
+        key_outputs=(
+            KeyOutput("electricity_twh_us", "US AI data-centre electricity", 1.0, "TWh"),
+            KeyOutput("co2_mt_us", "US AI data-centre CO2", 1.0, "Mt"),
+            KeyOutput("water_direct_bn_gallons_us", "Direct water (US)", 1.0, "bn gal"),
+            KeyOutput(
+                "bill_change_usd_per_month_us", "Household bill change (US avg)", 1.0, "$/month"
+            ),
         ),
     ),
     "labor": ModelSpec(
@@ -125,6 +185,7 @@ MODELS: dict[str, ModelSpec] = {
         upstream={
             "displaced_workers": Upstream("labor", "displaced_workers"),
             "compute_spending_usd": Upstream("investment", "us_compute_spending_usd", True),
+            "state_revenue_usd": Upstream("siting", "state_revenue_usd"),
         },
         dims={"revenue_by_instrument_usd": ("draw", "year", "instrument")},
         coords={"instrument": INSTRUMENTS},

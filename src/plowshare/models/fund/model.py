@@ -107,6 +107,7 @@ def run(
     *,
     compute_spending_usd: Array,
     displaced_workers: Array | None = None,
+    state_revenue_usd: Array | None = None,
 ) -> dict[str, Array]:
     """Run the fund model for every draw at once.
 
@@ -115,6 +116,8 @@ def run(
     params : name → (n,) arrays, names ``fund.*`` (see ``models/fund/params.toml``).
     years : calendar years, (T,).
     displaced_workers : (n, T) persons from the labour model; the parametric path when None.
+    state_revenue_usd : (n, T) state compute taxes and equity for permits from the siting
+        model, paid into the fund through the permit-equity instrument.
     compute_spending_usd : (n, T) US AI compute spending from the investment model (the
         compute-tax base).
     """
@@ -131,6 +134,8 @@ def run(
     profits = rev_mod.covered_profits(p, years, lost_wages)
     mcap = rev_mod.covered_mcap(p, years, profits)
     rev = rev_mod.revenues(p, years, spending, profits, mcap, active)
+    if state_revenue_usd is not None:
+        rev["permit_equity"] = rev["permit_equity"] + state_revenue_usd
     # nothing flows before the fund exists
     by_instrument = np.stack([rev[k] for k in rev_mod.INSTRUMENTS], axis=-1) * active[..., None]
     revenue = by_instrument.sum(axis=-1)

@@ -1,0 +1,93 @@
+r"""Electricity, emissions, water and bills of AI data centres, by site and year.
+
+* **Capacity by site**: the compute model's installed GW by region (with retirement),
+  shared among states in proportion to their cumulative capacity (2025 stock plus what the
+  siting model builds there).
+* **Electricity**: :math:`TWh = GW \times LF \times 8{,}760 / 1{,}000` (load factor LF).
+* **CO2**: the 2025 level of load at the site's grid-average intensity; load added since
+  2025 at a blend of gas-fired marginal supply and the grid average — except in states with
+  a clean-energy mandate, where new load is matched by new clean supply.
+* **Water**: direct (on-site cooling) and indirect (power-plant) litres per kWh.
+* **Bills** (states): the average residential price rises by an elasticity times the load
+  added since 2025 as a share of the state's retail sales, less the share large-load tariffs
+  assign to data centres; in dollars a month through the state's average residential bill.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.models.paths import col
+from plowshare.models.siting.data import site_data
+
+Array = NDArray[np.float64]
+HOURS = 8760.0
+LB_PER_TONNE = 2204.62
+LITRES_PER_GALLON = 3.785411784
+
+
+def capacity_by_site(built_by_site: Array, installed_by_region: Array) -> Array:
+    """Installed GW by site, (n, T, 54): regional stocks split by cumulative build."""
+    sd = site_data()
+    ns = sd.n_states
+    cum_states = sd.operating_gw[:ns] + np.cumsum(built_by_site[:, :, :ns], axis=1)
+    share = cum_states / np.maximum(cum_states.sum(axis=2, keepdims=True), 1e-12)
+    states = installed_by_region[:, :, :1] * share
+    return np.concatenate([states, installed_by_region[:, :, 1:]], axis=2)
+
+
+def run(
+    params: dict[str, Array],
+    years: Array,
+    *,
+    built_gw_by_site: Array,
+    installed_gw_by_site: Array,
+    mandate_by_state: Array,
+) -> dict[str, Array]:
+    """Energy, CO2, water and bill effects for all draws. ``installed_gw_by_site`` is the
+    compute model's regional stock (n, T, 4); ``mandate_by_state`` (n, T, 51) is 1 where a
+    clean-energy mandate holds."""
+    p = params
+    sd = site_data()
+    ns = sd.n_states
+    gw = capacity_by_site(built_gw_by_site, installed_gw_by_site)
+    twh = gw * col(p["energy.load_factor"])[:, :, None] * HOURS / 1000.0
+    added = np.maximum(twh - twh[:, :1, :], 0.0)
+    existing = twh - added
+    grid = np.nan_to_num(sd.co2_lb_per_mwh, nan=float(np.nanmean(sd.co2_lb_per_mwh)))
+    gas = col(p["energy.gas_share_of_new_supply"])[:, :, None]
+    marginal = gas * col(p["energy.gas_co2_lb_per_mwh"])[:, :, None] + (1.0 - gas) * grid
+    clean = np.concatenate([mandate_by_state, np.zeros((*mandate_by_state.shape[:2], 3))], axis=2)
+    co2_lb = existing * 1e6 * grid + added * 1e6 * marginal * (1.0 - clean)  # TWh -> MWh
+    kwh = twh * 1e9
+    direct = kwh * col(p["energy.direct_water_l_per_kwh"])[:, :, None]
+    indirect = kwh * col(p["energy.indirect_water_l_per_kwh"])[:, :, None]
+    share_added = added[:, :, :ns] / sd.total_sales_twh
+    rise = (
+        col(p["energy.bill_elasticity"])[:, :, None]
+        * share_added
+        * (1.0 - col(p["energy.large_load_tariff_share"])[:, :, None])
+    )
+    monthly_kwh = np.where(
+        np.isfinite(sd.residential_customers) & (sd.residential_customers > 0),
+        sd.residential_sales_twh * 1e9 / np.maximum(sd.residential_customers, 1) / 12.0,
+        p["energy.fallback_residential_kwh_month"][0],
+    )
+    bill_usd = sd.price_residential / 100.0 * monthly_kwh
+    return {
+        "installed_gw_by_site": gw,
+        "electricity_twh_by_site": twh,
+        "electricity_twh_us": twh[:, :, :ns].sum(axis=2),
+        "co2_mt_by_site": co2_lb / LB_PER_TONNE / 1e6,
+        "co2_mt_us": co2_lb[:, :, :ns].sum(axis=2) / LB_PER_TONNE / 1e6,
+        "water_direct_bn_gallons_us": direct[:, :, :ns].sum(axis=2) / LITRES_PER_GALLON / 1e9,
+        "water_indirect_bn_gallons_us": indirect[:, :, :ns].sum(axis=2) / LITRES_PER_GALLON / 1e9,
+        "water_litres_by_site": direct + indirect,
+        "bill_change_pct_by_state": 100.0 * rise,
+        "bill_change_usd_per_month_by_state": rise * bill_usd,
+        "bill_change_usd_per_month_us": (
+            rise * bill_usd * np.nan_to_num(sd.residential_sales_twh)
+        ).sum(axis=2)
+        / np.nansum(sd.residential_sales_twh),
+    }

@@ -1,0 +1,63 @@
+"""The sites table (50 states, DC, Gulf, China, other) and the policy groups built from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.datasets import load_table
+
+Array = NDArray[np.float64]
+INTERNATIONAL = ("GULF", "CHINA", "OTHER")
+# named groups of states a policy lever can select (index -> name)
+GROUPS = ("none", "states with moratorium bills", "Democratic trifectas", "all US states")
+
+
+@dataclass(frozen=True)
+class SiteData:
+    sites: tuple[str, ...]  # 51 states (USPS), then GULF, CHINA, OTHER
+    n_states: int
+    pipeline_share: Array  # (51,) calibration shares of US new build
+    operating_gw: Array  # (S,) AI facility GW operating in 2025 (NaN -> 0)
+    co2_lb_per_mwh: Array  # (S,)
+    price_residential: Array  # (51,) cents/kWh
+    residential_sales_twh: Array  # (51,)
+    total_sales_twh: Array  # (51,)
+    residential_customers: Array  # (51,) (NaN where unknown)
+    groups: Array  # (len(GROUPS), 51) 0/1 membership
+
+    def index(self, site: str) -> int:
+        return self.sites.index(site)
+
+
+def _col(t, name: str, fill: float = np.nan) -> Array:  # type: ignore[no-untyped-def]
+    return t[name].astype(float).fillna(fill).to_numpy() if name in t else np.full(len(t), fill)
+
+
+@cache
+def site_data() -> SiteData:
+    t = load_table("sites")
+    states = t[t["kind"] == "state"].reset_index(drop=True)
+    order = list(states["site"]) + list(INTERNATIONAL)
+    t = t.set_index("site").loc[order].reset_index()
+    n = len(states)
+    share = _col(states, "pipeline_share", 0.0)
+    share = share / share.sum()
+    bills = _col(states, "state_moratorium_bills_2026", 0.0) > 0
+    dem = (states["trifecta"].astype(str) == "D").to_numpy()
+    groups = np.vstack([np.zeros(n), bills, dem, np.ones(n)]).astype(np.float64)
+    return SiteData(
+        sites=tuple(order),
+        n_states=n,
+        pipeline_share=share,
+        operating_gw=_col(t, "operating_gw_2025", 0.0),
+        co2_lb_per_mwh=_col(t, "co2_lb_per_mwh_2024"),
+        price_residential=_col(states, "price_residential_cents_kwh"),
+        residential_sales_twh=_col(states, "residential_sales_twh_2024"),
+        total_sales_twh=_col(states, "retail_sales_total_twh_2024"),
+        residential_customers=_col(states, "residential_customers_2024"),
+        groups=groups,
+    )

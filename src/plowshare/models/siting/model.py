@@ -1,0 +1,161 @@
+r"""Where new AI data centres are built: a logit over 51 states and sites abroad, with policy.
+
+US firms' new-capacity demand each year (the investment model's US, Gulf and other build;
+Chinese build stays in China) is shared among the 51 states, the Gulf and other countries:
+
+.. math:: p_s = \frac{e^{U_s}}{\sum_j e^{U_j}}, \qquad
+          U_s = \ln s^0_s - \beta_c\, w_s + \beta_t\, r_s
+
+where :math:`s^0` are the calibration shares (states: today's pipeline of approved and
+under-construction capacity; the Gulf and other: the investment model's shares), so with
+no policy the allocation reproduces them exactly; :math:`w_s` is the cost wedge of state
+policies (compute tax, equity for permits, compute reserved for safety research, as
+fractions of cost) and :math:`r_s` the years by which permitting reform shortens time to
+power. A **moratorium** closes the states in its group, from its start to its end year,
+to projects above its size threshold (a share of demand): that demand relocates to the
+open sites in proportion to their probabilities (the logit's IIA property), after a delay
+and less a lost share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.models.paths import col
+from plowshare.models.siting.data import site_data
+
+Array = NDArray[np.float64]
+REGION_US, REGION_GULF, REGION_CHINA, REGION_OTHER = range(4)
+DESTINATIONS = ("other US states", "Gulf", "abroad")
+
+
+def window(p: dict[str, Array], years: Array, name: str) -> Array:
+    """1.0 while a policy holds (from its start year, before its end year), (n, T)."""
+    y = years[None, :]
+    return ((y >= col(p[f"siting.{name}_start"])) & (y < col(p[f"siting.{name}_end"]))).astype(
+        np.float64
+    )
+
+
+def members(p: dict[str, Array], name: str) -> Array:
+    """0/1 membership of each state in the policy's chosen group, (n, 51)."""
+    sd = site_data()
+    g = np.clip(np.round(p[f"siting.{name}_group"]).astype(int), 0, len(sd.groups) - 1)
+    return sd.groups[g]
+
+
+def state_policies(p: dict[str, Array], years: Array) -> dict[str, Array]:
+    """Per state and year: cost wedge, time-to-power cut, tax and equity rates, (n, T, 51)."""
+
+    def on(name: str) -> Array:
+        return window(p, years, name)[:, :, None] * members(p, name)[:, None, :]
+
+    tax = on("tax") * col(p["siting.state_compute_tax_rate"])[:, :, None]
+    equity = on("equity") * col(p["siting.permit_equity_share"])[:, :, None]
+    safety = on("safety") * col(p["siting.safety_compute_share"])[:, :, None]
+    speedup = on("mandate") * col(p["siting.time_to_power_cut_years"])[:, :, None]
+    return {
+        "tax": tax,
+        "equity": equity,
+        "safety": safety,
+        "speedup": speedup,
+        "wedge": tax + equity + safety,
+        "mandate": on("mandate"),
+    }
+
+
+def softmax(u: Array, open_: Array | None = None) -> Array:
+    """Choice probabilities over the last axis; sites with open_ = 0 get none."""
+    z = u - u.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    if open_ is not None:
+        e = e * open_
+    return e / np.maximum(e.sum(axis=-1, keepdims=True), 1e-300)
+
+
+def delayed(flow: Array, delay: Array) -> Array:
+    """Shift (n, T, S) flows forward by a per-draw fractional delay in years (loss past T)."""
+    _n, T, _ = flow.shape
+    k = np.floor(delay).astype(int)
+    frac = (delay - k)[:, None, None]
+    out = np.zeros_like(flow)
+    for shift in np.unique(np.concatenate([k, k + 1])):
+        if shift >= T:
+            continue
+        part = np.where((k == shift)[:, None, None], 1 - frac, 0.0) + np.where(
+            (k + 1 == shift)[:, None, None], frac, 0.0
+        )
+        out[:, shift:, :] += (flow * part)[:, : T - shift, :]
+    return out
+
+
+def run(
+    params: dict[str, Array],
+    years: Array,
+    *,
+    new_capacity_gw_by_site: Array,
+    cost_per_gw_usd: Array,
+) -> dict[str, Array]:
+    """Allocate new capacity among sites under the scenario's state policies."""
+    p = params
+    years = np.asarray(years, dtype=np.float64)
+    sd = site_data()
+    ns = sd.n_states
+    demand = new_capacity_gw_by_site
+    us_firms = demand[:, :, [REGION_US, REGION_GULF, REGION_OTHER]].sum(axis=2)  # (n, T)
+    safe = np.maximum(us_firms, 1e-12)[:, :, None]
+    s0 = np.concatenate(
+        [
+            demand[:, :, :1] / safe * sd.pipeline_share,
+            demand[:, :, [REGION_GULF]] / safe,
+            demand[:, :, [REGION_OTHER]] / safe,
+        ],
+        axis=2,
+    )  # (n, T, 53)
+    pol = state_policies(p, years)
+    util = np.log(np.maximum(s0, 1e-300))
+    util[:, :, :ns] += (
+        -col(p["siting.cost_sensitivity"])[:, :, None] * pol["wedge"]
+        + col(p["siting.time_sensitivity"])[:, :, None] * pol["speedup"]
+    )
+    p_all = softmax(util)
+    closed = window(p, years, "moratorium")[:, :, None] * members(p, "moratorium")[:, None, :]
+    open_ = np.concatenate([1.0 - closed, np.ones((*closed.shape[:2], 2))], axis=2)
+    p_open = softmax(util, open_)
+    above = col(p["siting.moratorium_share_above_threshold"])[:, :, None]
+    blocked_share = (p_all * (1.0 - open_)).sum(axis=2)  # (n, T)
+    direct = us_firms[:, :, None] * (p_all * open_ + (1.0 - above) * p_all * (1.0 - open_))
+    blocked = us_firms * blocked_share * above[:, :, 0]
+    lost = blocked * col(p["siting.relocation_loss_share"])
+    relocated = (blocked - lost)[:, :, None] * p_open  # by destination site, before the delay
+    arrivals = delayed(relocated, p["siting.relocation_delay_years"])
+    built = direct + arrivals  # (n, T, 53)
+    china = demand[:, :, [REGION_CHINA]]
+    by_site = np.concatenate([built[:, :, : ns + 1], china, built[:, :, ns + 1 :]], axis=2)
+    gw_states = built[:, :, :ns]
+    value = gw_states * cost_per_gw_usd[:, :, None]
+    safety_installed = np.cumsum(gw_states * pol["safety"], axis=1).sum(axis=2)
+    return {
+        "built_gw_by_site": by_site,  # (n, T, 54): 51 states, GULF, CHINA, OTHER
+        "built_gw_by_region": np.stack(
+            [gw_states.sum(axis=2), by_site[:, :, ns], china[:, :, 0], by_site[:, :, ns + 2]],
+            axis=2,
+        ),
+        "built_direct_gw": direct.sum(axis=2),
+        "blocked_gw": blocked,
+        "lost_gw": lost,
+        "relocated_gw": relocated.sum(axis=2),
+        "relocated_gw_by_destination": np.stack(
+            [relocated[:, :, :ns].sum(axis=2), relocated[:, :, ns], relocated[:, :, ns + 1]], axis=2
+        ),
+        "delay_gw_years": relocated.sum(axis=2) * col(p["siting.relocation_delay_years"]),
+        "us_firms_demand_gw": us_firms,
+        "state_tax_revenue_usd": (value * pol["tax"]).sum(axis=2),
+        "public_equity_usd": (value * pol["equity"]).sum(axis=2),
+        "state_revenue_usd": (value * (pol["tax"] + pol["equity"])).sum(axis=2),
+        "safety_research_gw": safety_installed,
+        "mandate_by_state": pol["mandate"],
+        "mandate_share_of_us_build": (gw_states * pol["mandate"]).sum(axis=2)
+        / np.maximum(gw_states.sum(axis=2), 1e-12),
+    }
