@@ -31,7 +31,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_fund import measure
 
 DAVIDSON_S = (0.4, 0.6)
-STAGES = (("investment",), ("compute",), ("labor",), ("fund",), ("investment", "compute"))
+STAGES = (
+    ("investment",),
+    ("siting",),
+    ("compute",),
+    ("energy",),
+    ("labor",),
+    ("fund",),
+    ("investment", "compute"),
+    ("siting", "energy"),
+)
 
 
 def feed(model: str, upstream: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -53,6 +62,11 @@ def bench(n: int) -> list[dict[str, Any]]:
             m = stage[0]
             mp = {k: v for k, v in params.items() if k.startswith(f"{m}.")}
             fn = partial(MODELS[m].run, mp, years, **feed(m, upstream))
+        elif stage == ("siting", "energy"):  # the two stages together, upstream given
+
+            def fn(mp=params, up=upstream):  # type: ignore[no-untyped-def]
+                s = MODELS["siting"].run(mp, years, **feed("siting", up))
+                return MODELS["energy"].run(mp, years, **feed("energy", {**up, "siting": s}))
         else:
             fn = partial(run_models, params, years, list(stage))
         t, peak = measure(fn, 5)

@@ -142,7 +142,7 @@ MODELS: dict[str, ModelSpec] = {
                     "installed_gw_by_site",
                     "electricity_twh_by_site",
                     "co2_mt_by_site",
-                    "water_litres_by_site",
+                    "water_bn_litres_by_site",
                 )
             },
             "bill_change_pct_by_state": ("draw", "year", "state"),

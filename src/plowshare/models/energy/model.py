@@ -52,17 +52,22 @@ def run(
     sd = site_data()
     ns = sd.n_states
     gw = capacity_by_site(built_gw_by_site, installed_gw_by_site)
-    twh = gw * col(p["energy.load_factor"])[:, :, None] * HOURS / 1000.0
+    twh = gw * (col(p["energy.load_factor"])[:, :, None] * HOURS / 1000.0)
     added = np.maximum(twh - twh[:, :1, :], 0.0)
-    existing = twh - added
     grid = np.nan_to_num(sd.co2_lb_per_mwh, nan=float(np.nanmean(sd.co2_lb_per_mwh)))
     gas = col(p["energy.gas_share_of_new_supply"])[:, :, None]
-    marginal = gas * col(p["energy.gas_co2_lb_per_mwh"])[:, :, None] + (1.0 - gas) * grid
-    clean = np.concatenate([mandate_by_state, np.zeros((*mandate_by_state.shape[:2], 3))], axis=2)
-    co2_lb = existing * 1e6 * grid + added * 1e6 * marginal * (1.0 - clean)  # TWh -> MWh
-    kwh = twh * 1e9
-    direct = kwh * col(p["energy.direct_water_l_per_kwh"])[:, :, None]
-    indirect = kwh * col(p["energy.indirect_water_l_per_kwh"])[:, :, None]
+    # lb of CO2 per MWh of added load above the grid average (gas at the margin)
+    extra = gas * (col(p["energy.gas_co2_lb_per_mwh"])[:, :, None] - grid)
+    co2_lb = twh * grid  # everything at the grid average, then adjust the added load
+    co2_lb += added * extra
+    if np.any(mandate_by_state):  # mandate states: added load carries no new emissions
+        m = mandate_by_state
+        co2_lb[:, :, :ns] -= added[:, :, :ns] * m * (grid[:ns] + extra[:, :, :ns])
+    co2_lb *= 1e6  # TWh -> MWh
+    water_l_per_kwh = (
+        col(p["energy.direct_water_l_per_kwh"]) + col(p["energy.indirect_water_l_per_kwh"])
+    )[:, :, None]
+    us_twh = twh[:, :, :ns].sum(axis=2)
     share_added = added[:, :, :ns] / sd.total_sales_twh
     rise = (
         col(p["energy.bill_elasticity"])[:, :, None]
@@ -75,19 +80,23 @@ def run(
         p["energy.fallback_residential_kwh_month"][0],
     )
     bill_usd = sd.price_residential / 100.0 * monthly_kwh
+    bill_change = rise * bill_usd
+    weights = np.nan_to_num(sd.residential_sales_twh)
     return {
         "installed_gw_by_site": gw,
         "electricity_twh_by_site": twh,
-        "electricity_twh_us": twh[:, :, :ns].sum(axis=2),
-        "co2_mt_by_site": co2_lb / LB_PER_TONNE / 1e6,
-        "co2_mt_us": co2_lb[:, :, :ns].sum(axis=2) / LB_PER_TONNE / 1e6,
-        "water_direct_bn_gallons_us": direct[:, :, :ns].sum(axis=2) / LITRES_PER_GALLON / 1e9,
-        "water_indirect_bn_gallons_us": indirect[:, :, :ns].sum(axis=2) / LITRES_PER_GALLON / 1e9,
-        "water_litres_by_site": direct + indirect,
+        "electricity_twh_us": us_twh,
+        "co2_mt_by_site": co2_lb / (LB_PER_TONNE * 1e6),
+        "co2_mt_us": co2_lb[:, :, :ns].sum(axis=2) / (LB_PER_TONNE * 1e6),
+        # TWh x L/kWh = bn litres; / 3.785 = bn gallons
+        "water_direct_bn_gallons_us": us_twh
+        * col(p["energy.direct_water_l_per_kwh"])
+        / LITRES_PER_GALLON,
+        "water_indirect_bn_gallons_us": us_twh
+        * col(p["energy.indirect_water_l_per_kwh"])
+        / LITRES_PER_GALLON,
+        "water_bn_litres_by_site": twh * water_l_per_kwh,
         "bill_change_pct_by_state": 100.0 * rise,
-        "bill_change_usd_per_month_by_state": rise * bill_usd,
-        "bill_change_usd_per_month_us": (
-            rise * bill_usd * np.nan_to_num(sd.residential_sales_twh)
-        ).sum(axis=2)
-        / np.nansum(sd.residential_sales_twh),
+        "bill_change_usd_per_month_by_state": bill_change,
+        "bill_change_usd_per_month_us": (bill_change @ weights) / weights.sum(),
     }

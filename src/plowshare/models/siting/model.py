@@ -45,16 +45,31 @@ def members(p: dict[str, Array], name: str) -> Array:
     return sd.groups[g]
 
 
-def state_policies(p: dict[str, Array], years: Array) -> dict[str, Array]:
-    """Per state and year: cost wedge, time-to-power cut, tax and equity rates, (n, T, 51)."""
+def active(p: dict[str, Array], name: str) -> bool:
+    """Does any draw select a non-empty group for this policy?"""
+    return bool(np.any(np.round(p[f"siting.{name}_group"]) > 0))
 
-    def on(name: str) -> Array:
+
+def state_policies(p: dict[str, Array], years: Array) -> dict[str, Array | float]:
+    """Per state and year: cost wedge, time-to-power cut, tax and equity rates, (n, T, 51).
+
+    A policy that no draw switches on is the scalar 0.0, so the common no-policy case costs
+    nothing.
+    """
+
+    def on(name: str) -> Array | float:
+        if not active(p, name):
+            return 0.0
         return window(p, years, name)[:, :, None] * members(p, name)[:, None, :]
 
-    tax = on("tax") * col(p["siting.state_compute_tax_rate"])[:, :, None]
-    equity = on("equity") * col(p["siting.permit_equity_share"])[:, :, None]
-    safety = on("safety") * col(p["siting.safety_compute_share"])[:, :, None]
-    speedup = on("mandate") * col(p["siting.time_to_power_cut_years"])[:, :, None]
+    def rate(name: str, lever: str) -> Array | float:
+        flag = on(name)
+        return 0.0 if isinstance(flag, float) else flag * col(p[f"siting.{lever}"])[:, :, None]
+
+    tax = rate("tax", "state_compute_tax_rate")
+    equity = rate("equity", "permit_equity_share")
+    safety = rate("safety", "safety_compute_share")
+    speedup = rate("mandate", "time_to_power_cut_years")
     return {
         "tax": tax,
         "equity": equity,
@@ -114,28 +129,38 @@ def run(
         axis=2,
     )  # (n, T, 53)
     pol = state_policies(p, years)
-    util = np.log(np.maximum(s0, 1e-300))
-    util[:, :, :ns] += (
-        -col(p["siting.cost_sensitivity"])[:, :, None] * pol["wedge"]
-        + col(p["siting.time_sensitivity"])[:, :, None] * pol["speedup"]
-    )
-    p_all = softmax(util)
-    closed = window(p, years, "moratorium")[:, :, None] * members(p, "moratorium")[:, None, :]
-    open_ = np.concatenate([1.0 - closed, np.ones((*closed.shape[:2], 2))], axis=2)
-    p_open = softmax(util, open_)
-    above = col(p["siting.moratorium_share_above_threshold"])[:, :, None]
-    blocked_share = (p_all * (1.0 - open_)).sum(axis=2)  # (n, T)
-    direct = us_firms[:, :, None] * (p_all * open_ + (1.0 - above) * p_all * (1.0 - open_))
-    blocked = us_firms * blocked_share * above[:, :, 0]
-    lost = blocked * col(p["siting.relocation_loss_share"])
-    relocated = (blocked - lost)[:, :, None] * p_open  # by destination site, before the delay
-    arrivals = delayed(relocated, p["siting.relocation_delay_years"])
-    built = direct + arrivals  # (n, T, 53)
+    n, T = us_firms.shape
+    if isinstance(pol["wedge"], float) and isinstance(pol["speedup"], float):
+        p_all = s0 / np.maximum(s0.sum(axis=2, keepdims=True), 1e-300)  # no policy: the shares
+    else:
+        util = np.log(np.maximum(s0, 1e-300))
+        util[:, :, :ns] += (
+            -col(p["siting.cost_sensitivity"])[:, :, None] * pol["wedge"]
+            + col(p["siting.time_sensitivity"])[:, :, None] * pol["speedup"]
+        )
+        p_all = softmax(util)
+    if active(p, "moratorium"):
+        closed = window(p, years, "moratorium")[:, :, None] * members(p, "moratorium")[:, None]
+        open_ = np.concatenate([1.0 - closed, np.ones((n, T, 2))], axis=2)
+        p_open = p_all * open_
+        p_open /= np.maximum(p_open.sum(axis=2, keepdims=True), 1e-300)  # IIA: renormalise
+        above = col(p["siting.moratorium_share_above_threshold"])[:, :, None]
+        shut = p_all * (1.0 - open_)
+        direct = us_firms[:, :, None] * (p_all - above * shut)
+        blocked = us_firms * shut.sum(axis=2) * above[:, :, 0]
+        lost = blocked * col(p["siting.relocation_loss_share"])
+        relocated = (blocked - lost)[:, :, None] * p_open  # by destination, before the delay
+        built = direct + delayed(relocated, p["siting.relocation_delay_years"])
+    else:
+        direct = us_firms[:, :, None] * p_all
+        blocked = lost = np.zeros((n, T))
+        relocated = np.zeros((n, T, ns + 2))
+        built = direct  # (n, T, 53)
     china = demand[:, :, [REGION_CHINA]]
     by_site = np.concatenate([built[:, :, : ns + 1], china, built[:, :, ns + 1 :]], axis=2)
     gw_states = built[:, :, :ns]
     value = gw_states * cost_per_gw_usd[:, :, None]
-    safety_installed = np.cumsum(gw_states * pol["safety"], axis=1).sum(axis=2)
+    safety_installed = np.cumsum((gw_states * pol["safety"]).sum(axis=2), axis=1)
     return {
         "built_gw_by_site": by_site,  # (n, T, 54): 51 states, GULF, CHINA, OTHER
         "built_gw_by_region": np.stack(
@@ -155,7 +180,7 @@ def run(
         "public_equity_usd": (value * pol["equity"]).sum(axis=2),
         "state_revenue_usd": (value * (pol["tax"] + pol["equity"])).sum(axis=2),
         "safety_research_gw": safety_installed,
-        "mandate_by_state": pol["mandate"],
+        "mandate_by_state": np.broadcast_to(pol["mandate"], (n, T, ns)).astype(np.float64),
         "mandate_share_of_us_build": (gw_states * pol["mandate"]).sum(axis=2)
         / np.maximum(gw_states.sum(axis=2), 1e-12),
     }
