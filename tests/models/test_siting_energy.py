@@ -102,14 +102,16 @@ def test_epri_baseline_reproduces_lbnl_2023_within_tolerance():
 
 @given(seed=st.integers(0, 2**31), group=st.integers(1, 3))
 def test_a_state_moratorium_never_raises_us_capacity_and_barely_moves_compute(seed, group):
-    """US capacity never rises. US labs' effective compute can rise by a hair after the
-    moratorium: relocated capacity arrives later with newer, more efficient chips (a real
-    vintage effect of delay); it stays below 0.01 orders of magnitude."""
-    base = run(draws(seed))
+    """US capacity never rises. US labs' effective compute can rise by a hair late in the
+    horizon: relocated capacity arrives later with newer, more efficient chips (a real
+    vintage effect of delay), bounded by delay x log10(efficiency growth) per draw."""
+    p = draws(seed)
+    base = run(p)
     mor = run(draws(seed, siting__moratorium_group=group))
+    bound = p["siting.relocation_delay_years"] * np.log10(p["compute.efficiency_growth"])
     assert (
         mor["compute"]["effective_compute_oom_by_bloc"][:, :, 0]
-        <= base["compute"]["effective_compute_oom_by_bloc"][:, :, 0] + 0.01
+        <= base["compute"]["effective_compute_oom_by_bloc"][:, :, 0] + bound[:, None]
     ).all()
     assert (
         mor["siting"]["built_gw_by_region"][:, :, 0].sum(axis=1)
