@@ -24,6 +24,8 @@ demo: $(STAMP)
 	$(BIN)/plowshare solve altman-fund --instrument mcap_tax --year 2035 --draws 2000
 	$(BIN)/plowshare compare baseline bubble
 	$(BIN)/plowshare compare baseline national-moratorium
+	$(BIN)/plowshare compare baseline moratorium-blue-states
+	$(BIN)/plowshare contest ny12-2026 --draws 2000 --equilibrium-draws 100
 	@echo "Results written to out/at-the-limit (summary.csv, summary.json, draws.parquet, params.csv)."
 
 lint: $(STAMP)
@@ -37,6 +39,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_fund.py
+	$(BIN)/python bench/bench_contest.py --draws 2000 --chunk 500
 
 docs: $(STAMP)
 	$(BIN)/plowshare params --markdown > docs/parameters.md
