@@ -221,26 +221,35 @@ def _apply(
     return reg, lev, ovr
 
 
+def shipped(folder: str) -> dict[str, Path]:
+    """TOML files shipped in ``plowshare/<folder>``, by name (file stem)."""
+    return {p.stem: p for p in sorted((package_root() / folder).glob("*.toml"))}
+
+
 def shipped_scenarios() -> dict[str, Path]:
-    """Scenario files shipped with the package, by name (file stem)."""
-    return {p.stem: p for p in sorted((package_root() / "scenarios").glob("*.toml"))}
+    """Scenario files shipped with the package, by name."""
+    return shipped("scenarios")
+
+
+def resolve_file(ref: str | Path, available: dict[str, Path], kind: str) -> Path:
+    """A path to an existing file, or the name of a shipped one; else one clear error."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    if str(ref) in available:
+        return available[str(ref)]
+    if path.suffix == ".toml" or "/" in str(ref):
+        raise InputError("file not found", file=str(ref), suggestion=nearest(path.stem, available))
+    raise InputError(
+        f"no such {kind} file or shipped {kind} (shipped: {', '.join(available)})",
+        file=str(ref),
+        suggestion=nearest(str(ref), available),
+    )
 
 
 def resolve(ref: str | Path) -> Path:
     """A path to a scenario file, or the name of a shipped scenario."""
-    path = Path(ref)
-    if path.is_file():
-        return path
-    shipped = shipped_scenarios()
-    if str(ref) in shipped:
-        return shipped[str(ref)]
-    if path.suffix == ".toml" or "/" in str(ref):
-        raise InputError("file not found", file=str(ref), suggestion=nearest(path.stem, shipped))
-    raise InputError(
-        f"no such scenario file or shipped scenario (shipped: {', '.join(shipped)})",
-        file=str(ref),
-        suggestion=nearest(str(ref), shipped),
-    )
+    return resolve_file(ref, shipped_scenarios(), "scenario")
 
 
 def load_scenario(ref: str | Path, registry: Registry | None = None) -> Scenario:

@@ -17,8 +17,8 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from plowshare.core.errors import InputError, nearest
-from plowshare.core.params import default_registry, package_root, read_toml
-from plowshare.core.scenario import pydantic_error
+from plowshare.core.params import default_registry, read_toml
+from plowshare.core.scenario import pydantic_error, resolve_file, shipped
 
 Array = NDArray[np.float64]
 
@@ -124,21 +124,11 @@ class Race:
 
 
 def shipped_races() -> dict[str, Path]:
-    return {p.stem: p for p in sorted((package_root() / "races").glob("*.toml"))}
+    return shipped("races")
 
 
 def resolve_race(ref: str | Path) -> Path:
-    path = Path(ref)
-    if path.is_file():
-        return path
-    shipped = shipped_races()
-    if str(ref) in shipped:
-        return shipped[str(ref)]
-    raise InputError(
-        f"no such race file or shipped race (shipped: {', '.join(shipped)})",
-        file=str(ref),
-        suggestion=nearest(path.stem, shipped),
-    )
+    return resolve_file(ref, shipped_races(), "race")
 
 
 def _layout(spend: list[Spending], weeks: int) -> Array:
