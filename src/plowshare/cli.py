@@ -312,6 +312,41 @@ def contest(
 
 
 @app.command()
+def claims(
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", min=50, max=100_000, help="Draws per scenario.")
+    ] = 1000,
+    seed: SeedOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The claims ledger: each checkable claim in the essay, its test and verdict."""
+    from .claims.ledger import evaluate
+
+    with progress_bar("claims ledger", enabled=not as_json):
+        results = evaluate(draws=draws, seed=20260101 if seed is None else seed)
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in results], indent=2) + "\n")
+        return
+    t = Table(
+        title=f"Claims ledger ({draws:,} draws per scenario; holds in >= 80 % of draws = "
+        "holds, <= 20 % = does not hold)",
+        title_justify="left",
+        header_style="bold",
+        show_lines=True,
+    )
+    for c in ("claim", "test", "verdict", "draws holding", "what drives it"):
+        t.add_column(c)
+    for r in results:
+        drive = ", ".join(f"{n} ({s:.2f})" for n, s in r.drivers) or "—"
+        t.add_row(r.claim.title, r.claim.test, r.verdict, f"{r.share_holds:.0%}", drive)
+    out.print(t)
+    out.print(
+        "[dim]Verdicts are conditional on the stated assumptions; `--json` gives the "
+        "quotes, metrics and sensitivity indices (RBD-FAST first order).[/dim]"
+    )
+
+
+@app.command()
 def races() -> None:
     """List the race files shipped with plowshare."""
     from .models.contest import load_race, shipped_races

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models import compute, energy, fund, investment, labor, siting
+from plowshare.models import compute, energy, fund, futures, investment, labor, siting
 from plowshare.models.fund.revenue import INSTRUMENTS
 
 from .errors import InputError
@@ -160,6 +160,20 @@ MODELS: dict[str, ModelSpec] = {
                 "bill_change_usd_per_month_us", "Household bill change (US avg)", 1.0, "$/month"
             ),
         ),
+    ),
+    "futures": ModelSpec(
+        "futures",
+        futures.run,
+        upstream={
+            "rsi_year": Upstream("compute", "rsi_year", True),
+            "us_lead_oom": Upstream("compute", "us_lead_oom", True),
+        },
+        dims={
+            "outcome_probability": ("draw", "outcome"),
+            "outcome_probability_by_admin": ("draw", "admin", "outcome"),
+            "admin_probability": ("draw", "admin"),
+        },
+        coords={"outcome": futures.OUTCOMES, "admin": futures.ADMINS},
     ),
     "labor": ModelSpec(
         "labor",
