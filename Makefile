@@ -26,7 +26,10 @@ demo: $(STAMP)
 	$(BIN)/plowshare compare baseline national-moratorium
 	$(BIN)/plowshare compare baseline moratorium-blue-states
 	$(BIN)/plowshare contest ny12-2026 --draws 2000 --equilibrium-draws 100
+	$(BIN)/plowshare claims --draws 2000
+	$(BIN)/plowshare brief --draws 2000 --out out/brief.html
 	@echo "Results written to out/at-the-limit (summary.csv, summary.json, draws.parquet, params.csv)."
+	@echo "The brief, one self-contained page with every chart and source: out/brief.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(SRC)
@@ -40,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_fund.py
 	$(BIN)/python bench/bench_contest.py --draws 2000 --chunk 500
+	$(BIN)/python bench/bench_brief.py --draws 2000
 
 docs: $(STAMP)
 	$(BIN)/plowshare params --markdown > docs/parameters.md

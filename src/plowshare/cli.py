@@ -6,6 +6,7 @@ Every bad input ends in one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -344,6 +345,46 @@ def claims(
         "[dim]Verdicts are conditional on the stated assumptions; `--json` gives the "
         "quotes, metrics and sensitivity indices (RBD-FAST first order).[/dim]"
     )
+
+
+@app.command()
+def brief(
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", min=50, max=100_000, help="Draws per scenario.")
+    ] = 2000,
+    seed: SeedOpt = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "out/brief.html"
+    ),
+) -> None:
+    """One self-contained HTML page answering the essay's questions, with bands and sources."""
+    from .report.brief import SCENARIOS, write
+
+    try:  # fail before the half-minute of work, not after
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        if out_path.is_dir() or not os.access(out_path.parent, os.W_OK):
+            raise OSError("not a writable file path")
+    except OSError as e:
+        raise InputError(
+            f"cannot write the brief here ({e.strerror or e})", file=str(out_path), key="--out"
+        ) from None
+    steps = len(SCENARIOS) + 3
+    with Progress(
+        TextColumn("brief: {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("starting", total=steps)
+
+        def step(label: str) -> None:
+            bar.update(task, description=label, completed=min(bar.tasks[0].completed + 1, steps))
+
+        path = write(out_path, draws, 20260101 if seed is None else seed, step)
+    out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB; open it in any browser)")
 
 
 @app.command()
