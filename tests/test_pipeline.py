@@ -43,6 +43,8 @@ def test_dataset_shape_and_provenance(sc, full):
         "state": 51,
         "site54": 54,
         "destination": 3,
+        "admin": 4,
+        "outcome": 5,
     }
     assert dict(ds.sizes) == expected
     assert ds.attrs["scenario_hash"] == full.content_hash() and ds.attrs["seed"] == 1

@@ -180,3 +180,15 @@ def test_write_page_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     rh.write_page(target, "<p>v4</p>")
     assert target.read_text(encoding="utf-8") == "<p>v4</p>"
     assert os.listdir(tmp_path) == ["brief.html"]
+
+
+def test_signed_tile_map_is_diverging_and_centred_on_zero() -> None:
+    """Gains and losses: zero is white, the scale symmetric, so a loss never looks like a gain."""
+    fig = rh.tile_map_figure({"CA": -4.0, "TX": 1.0, "NY": 0.0}, "t", "u")
+    marker = fig.data[0].marker
+    assert (marker.cmin, marker.cmax) == (-4.0, 4.0)
+    fill = {(s.x0, s.y0): s.fillcolor for s in fig.layout.shapes}
+    row, col = rh.TILE_POSITIONS["NY"]
+    assert fill[(col - 0.46, row - 0.46)].replace(" ", "") in ("rgb(247,247,247)", "#f7f7f7")
+    ca = rh.tile_map_figure({"CA": 1.0, "TX": 3.0}, "t", "u").data[0].marker
+    assert (ca.cmin, ca.cmax) == (1.0, 3.0)  # one-signed data keeps the sequential scale

@@ -327,23 +327,55 @@ def section_contest(r, ledger: dict[str, ClaimResult]) -> str:  # type: ignore[n
     return h.section("What happens when campaign money is taken to the limit?", body, "contest")
 
 
+FUTURES_SCENARIOS = (
+    "baseline",
+    "bubble",
+    "moratorium-blue-states",
+    "national-moratorium",
+    "national-moratorium-treaty",
+)
+
+
 def section_futures(d: dict[str, xr.Dataset]) -> str:
-    labels, values, errs = [], [], []
-    for name in ("baseline", "national-moratorium"):
+    """Outcome probabilities per policy scenario, and per 2028 outcome (baseline)."""
+    names = [o.replace("_", " ") for o in OUTCOMES]
+    rows = []
+    for name in FUTURES_SCENARIOS:
         pr = d[name]["futures.outcome_probability"]
-        for o in OUTCOMES:
-            x = pr.sel(outcome=o).values * 100
-            q = np.quantile(x, [0.05, 0.5, 0.95])
-            labels.append(f"{name}: {o.replace('_', ' ')}")
-            values.append(float(q[1]))
-            errs.append(float((q[2] - q[0]) / 2))
+        rows.append([name] + [fmt_band(pr.sel(outcome=o).values * 100, 0) for o in OUTCOMES])
+    by_admin = d["baseline"]["futures.outcome_probability_by_admin"]
+    admin_p = d["baseline"]["futures.admin_probability"]
+    admin_rows = []
+    for a in by_admin["admin"].values:
+        admin_rows.append(
+            [f"{str(a).replace('_', ' ')} ({np.median(admin_p.sel(admin=a).values) * 100:.0f} %)"]
+            + [fmt_band(by_admin.sel(admin=a, outcome=o).values * 100, 0) for o in OUTCOMES]
+        )
+    base = d["baseline"]["futures.outcome_probability"]
     body = (
-        "<p>Every conditional probability here is a <i>judgment</i> (see the appendix); "
-        "only the timing terms come from the compute model.</p>"
+        "<p>The essay's space of futures as a decision tree: who wins in 2028 → which "
+        "future. Every conditional probability is a <i>judgment</i> (edit "
+        "<code>futures.*</code> in a scenario; all are listed in the appendix). Only two "
+        "terms come from the models, per draw: automated AI R&amp;D before 2029 raises the "
+        "chance of loss of control, and the US lead in effective compute in 2030 lowers "
+        "the chance of a PRC lead. So policies move these numbers only through compute "
+        "timing — the table shows how far.</p>"
     )
     body += h.bar_chart(
-        labels, values, "Futures (median, bars: half the 90 % band)", "%", "futures", errors=errs
+        names,
+        [float(np.median(base.sel(outcome=o).values) * 100) for o in OUTCOMES],
+        "Futures under the baseline (median; bars: half the 90 % band)",
+        "%",
+        "futures",
+        errors=[
+            float(np.diff(np.quantile(base.sel(outcome=o).values * 100, [0.05, 0.95]))[0] / 2)
+            for o in OUTCOMES
+        ],
     )
+    body += "<h3>By policy scenario, % (median [p5, p95])</h3>"
+    body += h.table(["scenario", *names], rows)
+    body += "<h3>By 2028 outcome (baseline; its probability in brackets), %</h3>"
+    body += h.table(["2028 outcome", *names], admin_rows)
     return h.section("Which futures follow from which political outcomes?", body, "futures")
 
 

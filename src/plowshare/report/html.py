@@ -31,6 +31,14 @@ NOTE = "Explores consequences of stated assumptions; not a forecast."
 MISSING_COLOUR = "#d3d3d3"
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")
 COLOURSCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]  # light end stays visible
+# for signed values (gains and losses): brown below zero, white at zero, blue above
+DIVERGING = [
+    [0.0, "#8c510a"],
+    [0.25, "#d8b365"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#6baed6"],
+    [1.0, "#08306b"],
+]
 _AXIS = {"gridcolor": "#e8e8e8", "linecolor": "#888", "automargin": True}
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _NUMBER = re.compile(r"[-+−]?[$€£]?[\d.,]+\s*(%|[kMBT]n?)?\Z")
@@ -203,9 +211,14 @@ def tile_map_figure(values: dict[str, float], title: str, unit: str, fmt: str = 
     have = [s for s in TILE_POSITIONS if s in values and np.isfinite(values[s])]
     vals = np.array([values[s] for s in have], dtype=float)
     lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
+    signed = lo < 0.0 < hi  # gains and losses: a diverging scale centred on zero
+    if signed:
+        lo, hi = -max(-lo, hi), max(-lo, hi)
+    scale = DIVERGING if signed else COLOURSCALE
     span = hi - lo if hi > lo else 1.0
     shade = dict(zip(have, (vals - lo) / span, strict=True))
-    fills = dict(zip(have, sample_colorscale(COLOURSCALE, list(shade.values())), strict=True))
+    fills = dict(zip(have, sample_colorscale(scale, list(shade.values())), strict=True))
+    dark = {s: (abs(v - 0.5) > 0.3 if signed else v > 0.6) for s, v in shade.items()}
     fig = go.Figure()
     for state, (row, col) in TILE_POSITIONS.items():
         fig.add_shape(
@@ -225,7 +238,7 @@ def tile_map_figure(values: dict[str, float], title: str, unit: str, fmt: str = 
         marker: dict[str, object] = {"symbol": "square", "size": 24, "opacity": 0}
         if not is_missing:
             marker.update(
-                color=vals.tolist(), colorscale=COLOURSCALE, cmin=lo, cmax=lo + span,
+                color=vals.tolist(), colorscale=scale, cmin=lo, cmax=lo + span,
                 showscale=True,
                 colorbar={"title": {"text": u}, "tickformat": fmt, "thickness": 14},
             )  # fmt: skip
@@ -233,7 +246,7 @@ def tile_map_figure(values: dict[str, float], title: str, unit: str, fmt: str = 
             x=[TILE_POSITIONS[s][1] for s in states], y=[TILE_POSITIONS[s][0] for s in states],
             mode="markers+text", text=states, hovertext=text, hoverinfo="text",
             marker=marker, showlegend=False, name="no data" if is_missing else "",
-            textfont={"color": ["#fff" if shade.get(s, 0) > 0.6 else "#222" for s in states]},
+            textfont={"color": ["#fff" if dark.get(s, False) else "#222" for s in states]},
         )  # fmt: skip
     axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": True}
     fig.update_layout(**_layout(title, unit, 420), hovermode="closest")
