@@ -60,6 +60,9 @@ DrawsOpt = Annotated[
         "--draws", "-n", min=1, max=10_000_000, help="Monte Carlo draws (1 = central values)."
     ),
 ]
+PerScenarioDraws = Annotated[
+    int, typer.Option("--draws", "-n", min=50, max=100_000, help="Draws per scenario.")
+]
 SeedOpt = Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Random seed.")]
 YearsOpt = Annotated[str | None, typer.Option("--years", help="Years to show, e.g. 2030,2040.")]
 
@@ -314,9 +317,7 @@ def contest(
 
 @app.command()
 def claims(
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", min=50, max=100_000, help="Draws per scenario.")
-    ] = 1000,
+    draws: PerScenarioDraws = 1000,
     seed: SeedOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
@@ -349,9 +350,7 @@ def claims(
 
 @app.command()
 def brief(
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", min=50, max=100_000, help="Draws per scenario.")
-    ] = 2000,
+    draws: PerScenarioDraws = 2000,
     seed: SeedOpt = None,
     out_path: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "out/brief.html"

@@ -267,7 +267,6 @@ def section_labour(d: dict[str, xr.Dataset]) -> str:
         "displaced",
     )
     base = d["baseline"]
-    emp = site_data()
     by_state = base["labor.displaced_by_state"].sel(year=2045).median("draw")
     from plowshare.models.labor.data import group_data
 
@@ -277,7 +276,6 @@ def section_labour(d: dict[str, xr.Dataset]) -> str:
     body += h.tile_map(
         share, "Share of jobs displaced by 2045 (baseline, median)", "%", "labour-map"
     )
-    del emp
     return h.section("Who is displaced by automation, when and where?", body, "labour")
 
 
