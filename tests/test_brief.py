@@ -41,6 +41,12 @@ def test_brief_answers_every_question_and_every_claim(brief):
     assert f"--draws {DRAWS} --seed 11" in page  # the reproduce line
 
 
+def test_every_element_id_is_unique(brief):
+    """A chart div sharing its section's id would be drawn into the section's top."""
+    ids = re.findall(r'\bid="([^"]+)"', brief[1])
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
 def test_brief_is_self_contained(brief):
     _, page = brief
     assert external_resource_refs(page) == []

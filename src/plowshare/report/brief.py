@@ -364,7 +364,7 @@ def section_futures(d: dict[str, xr.Dataset]) -> str:
         [float(np.median(base.sel(outcome=o).values) * 100) for o in OUTCOMES],
         "Futures under the baseline (median; bars: half the 90 % band)",
         "%",
-        "futures",
+        "futures-chart",
         errors=[
             float(np.diff(np.quantile(base.sel(outcome=o).values * 100, [0.05, 0.95]))[0] / 2)
             for o in OUTCOMES
