@@ -51,9 +51,17 @@ SCENARIOS = (
 
 
 def bands(ds: xr.Dataset, var: str, scale: float = 1.0) -> tuple[Array, Array, Array]:
-    """p5, p50, p95 over draws for each year of a (draw, year) variable."""
-    q = np.nanquantile(ds[var].values / scale, [0.05, 0.5, 0.95], axis=0)
+    """p5, p50, p95 over draws for each year of a (draw, year) variable (NaN-aware)."""
+    x = ds[var].values / scale
+    ok = np.isfinite(x).any(axis=0)  # a year with no finite draw stays a gap in the chart
+    q = np.full((3, x.shape[1]), np.nan)
+    q[:, ok] = np.nanquantile(x[:, ok], [0.05, 0.5, 0.95], axis=0)
     return q[0], q[1], q[2]
+
+
+def coverage(ds: xr.Dataset) -> xr.Dataset:
+    """The fund's coverage only where there is a need (before displacement it is vacuous)."""
+    return ds.assign(coverage=ds["fund.coverage"].where(ds["fund.need_usd"] > 0))
 
 
 def fmt_band(x: Array, digits: int = 1) -> str:
@@ -287,7 +295,7 @@ def section_fund(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) -> st
     body += h.fan_chart(
         YEARS,
         {
-            name: bands(d[name], "fund.coverage", 0.01)
+            name: bands(coverage(d[name]), "coverage", 0.01)
             for name in ("compute-tax-small", "mcap-tax-5pct", "mcap-tax-10pct", "nationalisation")
         },
         "Share of the median-income need the fund pays",
@@ -297,7 +305,7 @@ def section_fund(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) -> st
     body += h.fan_chart(
         YEARS,
         {
-            name: bands(d[name], "fund.coverage", 0.01)
+            name: bands(coverage(d[name]), "coverage", 0.01)
             for name in ("at-the-limit", "at-the-limit-nationalisation")
         },
         "At the limit (60-95 % displaced)",
