@@ -13,6 +13,7 @@ asserts on timings.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -26,6 +27,7 @@ import numpy as np
 
 import plowshare
 from plowshare.core.pipeline import MODELS, draw_params, order, run_models
+from plowshare.core.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_fund import measure
@@ -49,6 +51,51 @@ def feed(model: str, upstream: dict[str, dict[str, np.ndarray]]) -> dict[str, np
         for a, u in MODELS[model].upstream.items()
         if u.model in upstream
     }
+
+
+ALL_LEVERS = {  # every state lever at once in Democratic trifectas (group 2)
+    f"siting.{k}_group": 2.0 for k in ("moratorium", "mandate", "safety", "equity", "tax")
+}
+POLICY_CASES = (
+    ("no policy", "baseline", {}),
+    ("blue-state moratorium", "moratorium-blue-states", {}),
+    ("all five state levers", "baseline", ALL_LEVERS),
+)
+
+
+def with_levers(sc: Scenario, levers: dict[str, float]) -> Scenario:
+    reg = sc.registry
+    for name, value in levers.items():
+        reg = reg.replace(reg[name].with_override(value, None, "bench"))
+    return dataclasses.replace(sc, registry=reg)
+
+
+def bench_policies(n: int) -> list[dict[str, Any]]:
+    """Siting + energy under policies: the policy path is where the (n, T, 51) arrays are."""
+    rows = []
+    for label, name, levers in POLICY_CASES:
+        sc = with_levers(plowshare.load_scenario(name), levers)
+        years = np.asarray(sc.years, dtype=np.float64)
+        models = order([m for m in sc.models if m in MODELS])
+        params = draw_params(sc.registry, models, n, 1)
+        up = run_models(params, years, models)
+
+        def fn(mp=params, up=up, years=years):  # type: ignore[no-untyped-def]
+            s = MODELS["siting"].run(mp, years, **feed("siting", up))
+            return MODELS["energy"].run(mp, years, **feed("energy", {**up, "siting": s}))
+
+        t, peak = measure(fn, 5)
+        rows.append(
+            {
+                "stage": f"siting + energy, {label}",
+                "draws": n,
+                "ms": t * 1e3,
+                "us_per_trajectory": t * 1e6 / n,
+                "peak_mb": peak / 1e6,
+                "years": f"{int(years[0])}-{int(years[-1])}",
+            }
+        )
+    return rows
 
 
 def bench(n: int) -> list[dict[str, Any]]:
@@ -80,7 +127,7 @@ def bench(n: int) -> list[dict[str, Any]]:
                 "years": f"{int(years[0])}-{int(years[-1])}",
             }
         )
-    return rows
+    return rows + bench_policies(n)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,7 +53,8 @@ def run(
     ns = sd.n_states
     gw = capacity_by_site(built_gw_by_site, installed_gw_by_site)
     twh = gw * (col(p["energy.load_factor"])[:, :, None] * HOURS / 1000.0)
-    added = np.maximum(twh - twh[:, :1, :], 0.0)
+    added = twh - twh[:, :1, :]
+    np.maximum(added, 0.0, out=added)
     grid = np.nan_to_num(sd.co2_lb_per_mwh, nan=float(np.nanmean(sd.co2_lb_per_mwh)))
     gas = col(p["energy.gas_share_of_new_supply"])[:, :, None]
     # lb of CO2 per MWh of added load above the grid average (gas at the margin)
@@ -63,17 +64,16 @@ def run(
     if np.any(mandate_by_state):  # mandate states: added load carries no new emissions
         m = mandate_by_state
         co2_lb[:, :, :ns] -= added[:, :, :ns] * m * (grid[:ns] + extra[:, :, :ns])
-    co2_lb *= 1e6  # TWh -> MWh
+    co2_mt = co2_lb
+    co2_mt *= 1e6 / (LB_PER_TONNE * 1e6)  # TWh -> MWh, lb -> t, t -> Mt (in place)
     water_l_per_kwh = (
         col(p["energy.direct_water_l_per_kwh"]) + col(p["energy.indirect_water_l_per_kwh"])
     )[:, :, None]
     us_twh = twh[:, :, :ns].sum(axis=2)
-    share_added = added[:, :, :ns] / sd.total_sales_twh
-    rise = (
-        col(p["energy.bill_elasticity"])[:, :, None]
-        * share_added
-        * (1.0 - col(p["energy.large_load_tariff_share"])[:, :, None])
-    )
+    rise = added[:, :, :ns] / sd.total_sales_twh  # share of state sales added
+    rise *= (col(p["energy.bill_elasticity"]) * (1.0 - col(p["energy.large_load_tariff_share"])))[
+        :, :, None
+    ]
     monthly_kwh = np.where(
         np.isfinite(sd.residential_customers) & (sd.residential_customers > 0),
         sd.residential_sales_twh * 1e9 / np.maximum(sd.residential_customers, 1) / 12.0,
@@ -86,8 +86,8 @@ def run(
         "installed_gw_by_site": gw,
         "electricity_twh_by_site": twh,
         "electricity_twh_us": us_twh,
-        "co2_mt_by_site": co2_lb / (LB_PER_TONNE * 1e6),
-        "co2_mt_us": co2_lb[:, :, :ns].sum(axis=2) / (LB_PER_TONNE * 1e6),
+        "co2_mt_by_site": co2_mt,
+        "co2_mt_us": co2_mt[:, :, :ns].sum(axis=2),
         # TWh x L/kWh = bn litres; / 3.785 = bn gallons
         "water_direct_bn_gallons_us": us_twh
         * col(p["energy.direct_water_l_per_kwh"])

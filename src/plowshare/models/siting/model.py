@@ -50,34 +50,31 @@ def active(p: dict[str, Array], name: str) -> bool:
     return bool(np.any(np.round(p[f"siting.{name}_group"]) > 0))
 
 
-def state_policies(p: dict[str, Array], years: Array) -> dict[str, Array | float]:
-    """Per state and year: cost wedge, time-to-power cut, tax and equity rates, (n, T, 51).
+LEVERS = {  # policy -> its rate parameter
+    "tax": "state_compute_tax_rate",
+    "equity": "permit_equity_share",
+    "safety": "safety_compute_share",
+    "mandate": "time_to_power_cut_years",
+}
 
-    A policy that no draw switches on is the scalar 0.0, so the common no-policy case costs
-    nothing.
-    """
 
-    def on(name: str) -> Array | float:
-        if not active(p, name):
-            return 0.0
-        return window(p, years, name)[:, :, None] * members(p, name)[:, None, :]
-
-    def rate(name: str, lever: str) -> Array | float:
-        flag = on(name)
-        return 0.0 if isinstance(flag, float) else flag * col(p[f"siting.{lever}"])[:, :, None]
-
-    tax = rate("tax", "state_compute_tax_rate")
-    equity = rate("equity", "permit_equity_share")
-    safety = rate("safety", "safety_compute_share")
-    speedup = rate("mandate", "time_to_power_cut_years")
+def state_policies(p: dict[str, Array], years: Array) -> dict[str, tuple[Array, Array]]:
+    """The policies some draw switches on, factored as (rate while in force (n, T), member
+    states (n, 51)): the per-state value is their outer product, which is never built where
+    a sum over states will do. Policies no draw switches on are absent."""
     return {
-        "tax": tax,
-        "equity": equity,
-        "safety": safety,
-        "speedup": speedup,
-        "wedge": tax + equity + safety,
-        "mandate": on("mandate"),
+        name: (window(p, years, name) * col(p[f"siting.{lever}"]), members(p, name))
+        for name, lever in LEVERS.items()
+        if active(p, name)
     }
+
+
+def over_members(pol: dict[str, tuple[Array, Array]], name: str, x: Array) -> Array:
+    """sum over states of x (n, T, 51) times the policy's per-state rate, (n, T)."""
+    if name not in pol:
+        return np.zeros(x.shape[:2])
+    rate, member = pol[name]
+    return rate * np.einsum("nts,ns->nt", x, member)
 
 
 def softmax(u: Array, open_: Array | None = None) -> Array:
@@ -130,14 +127,16 @@ def run(
     )  # (n, T, 53)
     pol = state_policies(p, years)
     n, T = us_firms.shape
-    if isinstance(pol["wedge"], float) and isinstance(pol["speedup"], float):
+    if not pol:
         p_all = s0 / np.maximum(s0.sum(axis=2, keepdims=True), 1e-300)  # no policy: the shares
-    else:
+    else:  # utility shift: - cost sensitivity x cost wedge + time sensitivity x speed-up
+        beta = {"mandate": col(p["siting.time_sensitivity"])}
+        beta.update({k: -col(p["siting.cost_sensitivity"]) for k in ("tax", "equity", "safety")})
+        names = list(pol)
+        coef = np.stack([beta[k] * pol[k][0] for k in names], axis=2)  # (n, T, k)
+        member = np.stack([pol[k][1] for k in names], axis=1).astype(np.float64)  # (n, k, 51)
         util = np.log(np.maximum(s0, 1e-300))
-        util[:, :, :ns] += (
-            -col(p["siting.cost_sensitivity"])[:, :, None] * pol["wedge"]
-            + col(p["siting.time_sensitivity"])[:, :, None] * pol["speedup"]
-        )
+        util[:, :, :ns] += np.matmul(coef, member)
         p_all = softmax(util)
     if active(p, "moratorium"):
         closed = window(p, years, "moratorium")[:, :, None] * members(p, "moratorium")[:, None]
@@ -159,8 +158,14 @@ def run(
     china = demand[:, :, [REGION_CHINA]]
     by_site = np.concatenate([built[:, :, : ns + 1], china, built[:, :, ns + 1 :]], axis=2)
     gw_states = built[:, :, :ns]
-    value = gw_states * cost_per_gw_usd[:, :, None]
-    safety_installed = np.cumsum((gw_states * pol["safety"]).sum(axis=2), axis=1)
+    tax_revenue = over_members(pol, "tax", gw_states) * cost_per_gw_usd
+    equity = over_members(pol, "equity", gw_states) * cost_per_gw_usd
+    if "mandate" in pol:
+        member = pol["mandate"][1].astype(np.float64)
+        mandate = window(p, years, "mandate")[:, :, None] * member[:, None, :]
+        mandate_gw = np.einsum("nts,nts->nt", gw_states, mandate)
+    else:
+        mandate, mandate_gw = np.zeros((n, T, ns)), np.zeros((n, T))
     return {
         "built_gw_by_site": by_site,  # (n, T, 54): 51 states, GULF, CHINA, OTHER
         "built_gw_by_region": np.stack(
@@ -176,11 +181,10 @@ def run(
         ),
         "delay_gw_years": relocated.sum(axis=2) * col(p["siting.relocation_delay_years"]),
         "us_firms_demand_gw": us_firms,
-        "state_tax_revenue_usd": (value * pol["tax"]).sum(axis=2),
-        "public_equity_usd": (value * pol["equity"]).sum(axis=2),
-        "state_revenue_usd": (value * (pol["tax"] + pol["equity"])).sum(axis=2),
-        "safety_research_gw": safety_installed,
-        "mandate_by_state": np.broadcast_to(pol["mandate"], (n, T, ns)).astype(np.float64),
-        "mandate_share_of_us_build": (gw_states * pol["mandate"]).sum(axis=2)
-        / np.maximum(gw_states.sum(axis=2), 1e-12),
+        "state_tax_revenue_usd": tax_revenue,
+        "public_equity_usd": equity,
+        "state_revenue_usd": tax_revenue + equity,
+        "safety_research_gw": np.cumsum(over_members(pol, "safety", gw_states), axis=1),
+        "mandate_by_state": mandate,
+        "mandate_share_of_us_build": mandate_gw / np.maximum(gw_states.sum(axis=2), 1e-12),
     }
