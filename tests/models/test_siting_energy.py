@@ -132,3 +132,14 @@ def test_a_clean_energy_mandate_never_raises_emissions_in_its_states(seed):
 
 def test_state_labels_agree_between_labour_and_siting_tables():
     assert group_data().states == site_data().sites[:51]
+
+
+@given(seed=st.integers(0, 2**31), cap=st.floats(0.01, 0.6))
+def test_bill_rise_stays_within_the_evidence_ceiling(seed, cap):
+    """No state's price rises beyond energy.max_bill_rise; below it the pass-through is linear
+    (Wyoming's planned load exceeds its retail sales: uncapped, its bills would double)."""
+    p = draws(seed, energy__max_bill_rise=cap)
+    pct = run(p)["energy"]["bill_change_pct_by_state"]
+    assert pct.max() <= 100 * cap + 1e-9
+    uncapped = run(draws(seed, energy__max_bill_rise=1e9))["energy"]["bill_change_pct_by_state"]
+    np.testing.assert_allclose(pct, np.minimum(uncapped, 100 * cap), rtol=1e-12, atol=1e-12)

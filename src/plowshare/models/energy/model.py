@@ -10,7 +10,8 @@ r"""Electricity, emissions, water and bills of AI data centres, by site and year
 * **Water**: direct (on-site cooling) and indirect (power-plant) litres per kWh.
 * **Bills** (states): the average residential price rises by an elasticity times the load
   added since 2025 as a share of the state's retail sales, less the share large-load tariffs
-  assign to data centres; in dollars a month through the state's average residential bill.
+  assign to data centres, up to a ceiling (the evidence stops at ~+25 % regionally); in
+  dollars a month through the state's average residential bill.
 """
 
 from __future__ import annotations
@@ -71,9 +72,11 @@ def run(
     )[:, :, None]
     us_twh = twh[:, :, :ns].sum(axis=2)
     rise = added[:, :, :ns] / sd.total_sales_twh  # share of state sales added
-    rise *= (col(p["energy.bill_elasticity"]) * (1.0 - col(p["energy.large_load_tariff_share"])))[
-        :, :, None
-    ]
+    pass_through = col(p["energy.bill_elasticity"]) * (
+        1.0 - col(p["energy.large_load_tariff_share"])
+    )
+    rise *= pass_through[:, :, None]
+    np.minimum(rise, col(p["energy.max_bill_rise"])[:, :, None], out=rise)  # beyond the evidence
     monthly_kwh = np.where(
         np.isfinite(sd.residential_customers) & (sd.residential_customers > 0),
         sd.residential_sales_twh * 1e9 / np.maximum(sd.residential_customers, 1) / 12.0,
