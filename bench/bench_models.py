@@ -13,7 +13,6 @@ asserts on timings.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -27,7 +26,6 @@ import numpy as np
 
 import plowshare
 from plowshare.core.pipeline import MODELS, draw_params, order, run_models
-from plowshare.core.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_fund import measure
@@ -63,18 +61,11 @@ POLICY_CASES = (
 )
 
 
-def with_levers(sc: Scenario, levers: dict[str, float]) -> Scenario:
-    reg = sc.registry
-    for name, value in levers.items():
-        reg = reg.replace(reg[name].with_override(value, None, "bench"))
-    return dataclasses.replace(sc, registry=reg)
-
-
 def bench_policies(n: int) -> list[dict[str, Any]]:
     """Siting + energy under policies: the policy path is where the (n, T, 51) arrays are."""
     rows = []
     for label, name, levers in POLICY_CASES:
-        sc = with_levers(plowshare.load_scenario(name), levers)
+        sc = plowshare.load_scenario(name).with_values(levers, "bench")
         years = np.asarray(sc.years, dtype=np.float64)
         models = order([m for m in sc.models if m in MODELS])
         params = draw_params(sc.registry, models, n, 1)

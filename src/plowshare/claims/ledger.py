@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from plowshare import api
 from plowshare.core.params import default_registry, package_root
 from plowshare.core.sampling import sample
-from plowshare.core.scenario import Scenario, load_scenario
+from plowshare.core.scenario import load_scenario
 from plowshare.models.contest import load_race, run_race
 
 Array = NDArray[np.float64]
@@ -206,7 +206,7 @@ def evaluate(
 
     def get(name: str) -> xr.Dataset:
         if name not in cache:
-            sc = _with_overrides(load_scenario(name), overrides or {})
+            sc = load_scenario(name).with_values(overrides or {}, "claims")
             cache[name] = api.run(sc, draws=draws, seed=seed)
         return cache[name]
 
@@ -233,23 +233,6 @@ def evaluate(
             )
         )
     return results
-
-
-def _with_overrides(sc: Scenario, overrides: dict[str, float]) -> Scenario:
-    reg = sc.registry
-    for name, value in overrides.items():
-        reg = reg.replace(reg[name].with_override(value, None, "claims"))
-    return Scenario(
-        sc.name,
-        sc.description,
-        sc.question,
-        sc.path,
-        sc.levers,
-        {**sc.overrides, **overrides},
-        sc.correlations,
-        sc.run,
-        reg,
-    )
 
 
 def _contest_metric(

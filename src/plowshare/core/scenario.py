@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -112,6 +112,14 @@ class Scenario:
 
     def params(self) -> list[Param]:
         return list(self.registry)
+
+    def with_values(self, values: dict[str, float], origin: str) -> Scenario:
+        """This scenario with each named parameter fixed at a value (recorded as overrides,
+        so the content hash changes); ``origin`` says who set them."""
+        reg = self.registry
+        for name, value in values.items():
+            reg = reg.replace(reg[name].with_override(value, None, origin))
+        return replace(self, overrides={**self.overrides, **values}, registry=reg)
 
     def content_hash(self) -> str:
         """SHA-256 of everything that determines the numbers (not name or description)."""

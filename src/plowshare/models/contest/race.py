@@ -178,15 +178,20 @@ def load_race(ref: str | Path) -> Race:
             )
     names = tuple(c.name for c in spec.candidates)
     polls = np.zeros((len(spec.polls), len(names)))
+    refs = [  # every place a race file names a candidate, with the key to report
+        *((f"polls[{i}].shares", who) for i, p in enumerate(spec.polls) for who in p.shares),
+        ("race.target", spec.race.target),
+        *((f"endorsements[{i}].candidate", e.candidate) for i, e in enumerate(spec.endorsements)),
+        *((f"spending[{i}].candidate", s.candidate) for i, s in enumerate(spec.spending)),
+        *(("race.actual_result", who) for who in spec.race.actual_result),
+    ]
+    for key, who in refs:
+        if who not in names:
+            raise InputError(
+                f"unknown candidate '{who}'", file=file, key=key, suggestion=nearest(who, names)
+            )
     for i, poll in enumerate(spec.polls):
         for who, share in poll.shares.items():
-            if who not in names:
-                raise InputError(
-                    f"unknown candidate '{who}'",
-                    file=file,
-                    key=f"polls[{i}].shares",
-                    suggestion=nearest(who, names),
-                )
             if not 0 <= share <= 1:
                 raise InputError(
                     f"a share in [0, 1] expected, got {share}",
@@ -197,23 +202,6 @@ def load_race(ref: str | Path) -> Race:
         if polls[i].sum() > 1 + 1e-9:
             raise InputError(
                 f"shares add up to {polls[i].sum():.3f} > 1", file=file, key=f"polls[{i}].shares"
-            )
-    for key, who in [
-        ("race.target", spec.race.target),
-        *((f"endorsements[{i}].candidate", e.candidate) for i, e in enumerate(spec.endorsements)),
-        *((f"spending[{i}].candidate", s.candidate) for i, s in enumerate(spec.spending)),
-    ]:
-        if who not in names:
-            raise InputError(
-                f"unknown candidate '{who}'", file=file, key=key, suggestion=nearest(who, names)
-            )
-    for k in spec.race.actual_result:
-        if k not in names:
-            raise InputError(
-                f"unknown candidate '{k}'",
-                file=file,
-                key="race.actual_result",
-                suggestion=nearest(k, names),
             )
     sp = spec.spending
     return Race(
