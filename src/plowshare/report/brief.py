@@ -177,15 +177,14 @@ def section_moratoria(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) 
         "GW",
         "relocation",
     )
-    built = {}
-    for s in site_data().sites[:51]:
-        a = base["siting.built_gw_by_site"].sel(site54=s, year=slice(2026, 2040)).sum("year")
-        b = (
-            d["moratorium-blue-states"]["siting.built_gw_by_site"]
-            .sel(site54=s, year=slice(2026, 2040))
-            .sum("year")
-        )
-        built[s] = float((b - a).median("draw"))
+    states = list(site_data().sites[:51])
+
+    def built_by_state(ds: xr.Dataset) -> xr.DataArray:
+        gw = ds["siting.built_gw_by_site"].sel(site54=states, year=slice(2026, 2040))
+        return gw.sum("year")
+
+    change = (built_by_state(d["moratorium-blue-states"]) - built_by_state(base)).median("draw")
+    built = {s: float(v) for s, v in zip(states, change.values, strict=True)}
     body += h.tile_map(
         built,
         "Change in AI capacity built 2026-2040 under blue-state moratoria (median)",
