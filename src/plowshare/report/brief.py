@@ -81,8 +81,10 @@ def verdict_html(r: ClaimResult) -> str:
 def per_state(ds: xr.Dataset, var: str, year: int | None = None) -> dict[str, float]:
     da = ds[var] if year is None else ds[var].sel(year=year)
     med = da.median("draw")
-    states = site_data().sites[:51]
-    return {s: float(med.sel(state=s)) for s in states} if "state" in med.dims else {}
+    if "state" not in med.dims:
+        return {}
+    states = list(site_data().sites[:51])
+    return {s: float(v) for s, v in zip(states, med.sel(state=states).values, strict=True)}
 
 
 def build(draws: int, seed: int, progress: Callable[[str], None] | None = None) -> str:
