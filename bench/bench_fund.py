@@ -31,10 +31,13 @@ from typing import Any
 import numpy as np
 
 import plowshare
-from plowshare.core.pipeline import MODELS, draw_params, order, run_models
+from plowshare.core.registry import models as registered
+from plowshare.engine.pipeline import draw_params, order, run_models
+
+MODELS = registered()
 from plowshare.core.scenario import Scenario, shipped_scenarios
 from plowshare.models.fund.solve import solve_rate
-from plowshare.tables import displayed_outputs
+from plowshare.engine.tables import displayed_outputs
 
 CHUNK = 250_000
 BIG = ("mcap-tax-5pct", "at-the-limit", "nationalisation", "baseline")

@@ -25,7 +25,10 @@ from typing import Any
 import numpy as np
 
 import plowshare
-from plowshare.core.pipeline import MODELS, draw_params, order, run_models
+from plowshare.core.registry import models as registered
+from plowshare.engine.pipeline import draw_params, order, run_models
+
+MODELS = registered()
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_fund import measure

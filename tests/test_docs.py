@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from plowshare.core.params import default_registry
-from plowshare.docs import params_markdown
+from plowshare.cli.docs import params_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,8 @@ import xarray as xr
 
 import plowshare
 from plowshare.core.errors import InputError
-from plowshare.core.pipeline import order
-from plowshare.core.results import quantile_table, write_atomic
+from plowshare.engine.pipeline import order
+from plowshare.engine.results import quantile_table, write_atomic
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +37,11 @@ def test_dataset_shape_and_provenance(sc, full):
         "draw": 50,
         "year": 26,
         "instrument": 6,
-        "site": 4,
+        "region": 4,
         "bloc": 2,
         "occupation_group": 22,
         "state": 51,
-        "site54": 54,
+        "site": 54,
         "destination": 3,
         "admin": 4,
         "outcome": 5,

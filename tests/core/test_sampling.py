@@ -10,8 +10,12 @@ def test_one_draw_gives_central_values(registry):
     params = list(registry)
     s = sample(params, 1, 123)
     for p in params:
-        assert s[p.name].shape == (1,)
-        assert s[p.name][0] == p.value
+        if p.kind == "states":  # a (51,) weight per state, shared by every draw
+            assert s[p.name].shape == (1, 51)
+            assert (s[p.name][0] == p.weights).all()
+        else:
+            assert s[p.name].shape == (1,)
+            assert s[p.name][0] == p.value
 
 
 def test_same_seed_same_draws_other_seed_other_draws(registry):

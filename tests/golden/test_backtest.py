@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from plowshare.core.params import default_registry
-from plowshare.core.pipeline import order, run_models
+from plowshare.engine.pipeline import order, run_models
 from plowshare.core.sampling import sample
-from plowshare.datasets import load_table
+from plowshare.core.data import load_table
 
 YEARS = np.arange(2018, 2026, dtype=np.float64)
 

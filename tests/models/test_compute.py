@@ -25,7 +25,7 @@ def set_(p, **kv):
 
 
 def demand(p):
-    return investment.run(p, YEARS)["new_capacity_gw_by_site"]
+    return investment.run(p, YEARS)["new_capacity_gw_by_region"]
 
 
 def test_no_build_gives_exponential_compute(cp):
@@ -41,7 +41,7 @@ def test_no_build_gives_exponential_compute(cp):
         run_duration_days_max=1e9,
         algorithmic_efficiency_growth=2.0,
     )
-    out = compute.run(p, YEARS, new_capacity_gw_by_site=np.zeros((1, len(YEARS), 4)))
+    out = compute.run(p, YEARS, new_capacity_gw_by_region=np.zeros((1, len(YEARS), 4)))
     oom = out["effective_compute_oom_by_bloc"][0, :, 0]
     slope = np.log10(0.8 * 1.3 * 1.1 * 2.0)
     np.testing.assert_allclose(np.diff(oom), slope, rtol=1e-10)
@@ -62,7 +62,7 @@ def test_crossing_not_reached_is_inf_and_already_reached_is_first_year():
 
 
 def test_largest_2025_run_is_calibrated_to_grok4(cp):
-    out = compute.run(cp, YEARS, new_capacity_gw_by_site=demand(cp))
+    out = compute.run(cp, YEARS, new_capacity_gw_by_region=demand(cp))
     run_2025 = out["largest_run_flop_by_bloc"][0, 0, 0]
     assert run_2025 == pytest.approx(5e26, rel=0.05)  # Epoch: Grok 4, July 2025
 
@@ -98,9 +98,9 @@ def test_export_controls_lifted_give_parity(cp):
 
 
 def test_outputs_have_the_documented_shapes(cp):
-    out = compute.run(cp, YEARS, new_capacity_gw_by_site=demand(cp))
+    out = compute.run(cp, YEARS, new_capacity_gw_by_region=demand(cp))
     n, T = 1, len(YEARS)
-    assert out["installed_flops_by_site"].shape == (n, T, 4)
+    assert out["installed_flops_by_region"].shape == (n, T, 4)
     assert out["effective_compute_oom_by_bloc"].shape == (n, T, 2)
     assert out["rsi_year_by_bloc"].shape == (n, 2) and out["rsi_year"].shape == (n,)
     assert out["tai_year"][0] >= out["rsi_year"][0]

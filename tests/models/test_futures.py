@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plowshare import api
+from plowshare.engine import api
 from plowshare.core.params import default_registry
 from plowshare.core.sampling import sample
 from plowshare.core.scenario import load_scenario

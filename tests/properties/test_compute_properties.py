@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plowshare.core.params import default_registry
-from plowshare.core.pipeline import run_models
+from plowshare.engine.pipeline import run_models
 from plowshare.core.sampling import sample
 
 from ..conftest import YEARS
@@ -69,6 +69,6 @@ def test_more_export_control_never_raises_prc_compute(seed, a, b):
 @given(seed=seeds)
 def test_capacity_is_non_negative_and_milestones_ordered(seed):
     out = run(draws(seed))
-    assert (out["compute"]["installed_gw_by_site"] >= 0).all()
+    assert (out["compute"]["installed_gw_by_region"] >= 0).all()
     assert (out["compute"]["tai_year"] >= out["compute"]["rsi_year"]).all()
-    assert (out["investment"]["new_capacity_gw_by_site"] >= 0).all()
+    assert (out["investment"]["new_capacity_gw_by_region"] >= 0).all()

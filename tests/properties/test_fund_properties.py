@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plowshare.core.params import default_registry
-from plowshare.core.pipeline import run_chunked
+from plowshare.engine.pipeline import run_chunked
 from plowshare.core.sampling import sample
 
 from ..conftest import YEARS, fund_run, with_values

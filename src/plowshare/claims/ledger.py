@@ -21,11 +21,10 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from plowshare import api
-from plowshare.core.params import default_registry, package_root
-from plowshare.core.sampling import sample
+from plowshare.core.data import package_root
+from plowshare.core.sampling import DEFAULT_SEED
 from plowshare.core.scenario import load_scenario
-from plowshare.models.contest import load_race, run_race
+from plowshare.engine import api
 
 Array = NDArray[np.float64]
 HOLDS, FAILS = 0.8, 0.2
@@ -143,6 +142,10 @@ METRICS = {
     ),
     "coverage_2035": lambda d, c: _at(d[c.scenarios[0]], "fund.coverage", 2035),
     "coverage_2040": lambda d, c: _at(d[c.scenarios[0]], "fund.coverage", 2040),
+    # P(target wins) at the largest attack budget on the response curve ($1 bn)
+    "contest_win_at_1bn": lambda d, c: (
+        d[c.scenarios[0]]["contest.curve_win_probability"].isel(attack_level=-1).values
+    ),
 }
 OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 
@@ -193,7 +196,7 @@ def _scenario_params(ds: xr.Dataset) -> dict[str, Array]:
 
 def evaluate(
     draws: int = 1000,
-    seed: int = 20260101,
+    seed: int = DEFAULT_SEED,
     overrides: dict[str, float] | None = None,
     cache: dict[str, xr.Dataset] | None = None,
 ) -> list[ClaimResult]:
@@ -212,14 +215,9 @@ def evaluate(
 
     results = []
     for c in load_claims():
-        if c.metric == "contest_win_at_1bn":
-            y, params = _contest_metric(
-                c.scenarios[0].removeprefix("race:"), draws, seed, overrides or {}
-            )
-        else:
-            data = {s: get(s) for s in c.scenarios}
-            y = np.asarray(METRICS[c.metric](data, c), dtype=np.float64)
-            params = _scenario_params(data[c.scenarios[-1]])
+        data = {s: get(s) for s in c.scenarios}
+        y = np.asarray(METRICS[c.metric](data, c), dtype=np.float64)
+        params = _scenario_params(data[c.scenarios[-1]])
         ok = np.isfinite(y)
         share = float(OPS[c.op](y[ok], c.threshold).mean()) if ok.any() else math.nan
         q = np.quantile(y[ok], [0.05, 0.5, 0.95]) if ok.any() else [math.nan] * 3
@@ -234,14 +232,3 @@ def evaluate(
         )
     return results
 
-
-def _contest_metric(
-    race_name: str, draws: int, seed: int, overrides: dict[str, float]
-) -> tuple[Array, dict[str, Array]]:
-    race = load_race(race_name)
-    params = sample(default_registry().for_model("contest"), draws, seed)
-    for k, v in overrides.items():
-        if k.startswith("contest."):
-            params[k] = np.full(draws, float(v))
-    r = run_race(params, race, seed, solve_equilibrium=False)
-    return r.curve_win[:, -1], params

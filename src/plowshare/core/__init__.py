@@ -1,1 +1,1 @@
-"""Core machinery: parameters, sampling, scenarios, pipeline and results."""
+"""Core: contract, registry, dims, parameters, sampling, scenarios; imports nothing else of plowshare."""

@@ -14,25 +14,26 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .data import package_root
+from .dims import STATES, state_vector
 from .distributions import Dist, DistError
 from .errors import InputError, nearest, unknown_key
 from .units import UNITS
 
 ROLES = ("uncertainty", "lever", "constant")
 STATUSES = ("sourced", "derived", "judgment")
+KINDS = ("number", "category", "states")  # a lever's kind (DESIGN §4)
 REQUIRED = ("description", "unit", "role", "value", "status")
-OPTIONAL = ("dist", "sources", "note", "as_of", "min", "max")
+OPTIONAL = ("dist", "sources", "note", "as_of", "min", "max", "kind", "choices", "rates")
 SOURCE_FIELDS = ("publisher", "title", "year", "url", "taken")
 
 # valid ranges implied by a unit (a record's own min/max narrows them)
 UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "fraction": (0.0, 1.0),
     "flag": (0.0, 1.0),
-    "index": (0.0, math.inf),
     "persons": (0.0, math.inf),
     "USD/person/yr": (0.0, math.inf),
     "USD/GW": (0.0, math.inf),
@@ -78,6 +79,56 @@ class Param:
     as_of: str = ""
     bounds: tuple[float, float] = (-math.inf, math.inf)
     origin: str = ""  # file the record came from (or the scenario that overrode it)
+    kind: str = "number"  # number | category | states
+    choices: tuple[str, ...] = ()  # category: the named options (value = index)
+    weights: tuple[float, ...] = ()  # states: weight per state in dims.STATES order
+    rates: bool = False  # states: may a scenario give a rate per state?
+
+    @property
+    def choice(self) -> str:
+        """A category lever's current option by name."""
+        return self.choices[int(self.value)]
+
+    @property
+    def member_states(self) -> tuple[str, ...]:
+        """A states lever's member states (weight > 0)."""
+        return tuple(s for s, w in zip(STATES, self.weights, strict=True) if w > 0)
+
+    def display_value(self) -> str:
+        """The value as a user writes it: a number, a choice name or a set of states."""
+        if self.kind == "category":
+            return self.choice
+        if self.kind == "states":
+            ws = dict(zip(STATES, self.weights, strict=True))
+            if self.rates and any(0 < w < 1 for w in ws.values()):
+                return ", ".join(f"{s} {w:g}" for s, w in ws.items() if w > 0) or "none"
+            return ", ".join(self.member_states) or "none"
+        return f"{self.value:g}"
+
+    def parse_value(self, v: Any, *, file: str | None, key: str) -> Param:
+        """This lever set to a value written in a scenario file (number, choice or states)."""
+        if self.kind == "category":
+            if not isinstance(v, str) or v not in self.choices:
+                raise InputError(
+                    f"one of {', '.join(self.choices)} expected, got {v!r}",
+                    file=file,
+                    key=key,
+                    suggestion=nearest(str(v), self.choices),
+                )
+            return self.with_override(float(self.choices.index(v)), None, file or "")
+        if self.kind == "states":
+            w = state_vector(v, rates=self.rates, file=file, key=key)
+            return replace(
+                self.with_override(float((w > 0).sum()), None, file or ""),
+                weights=tuple(float(x) for x in w),
+            )
+        if isinstance(v, bool) and self.unit == "flag":
+            v = float(v)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise InputError(f"a number expected, got {v!r}", file=file, key=key)
+        x = float(v)
+        self.check_value(x, file=file, key=key)
+        return self.with_override(x, None, file or "")
 
     @property
     def model(self) -> str:
@@ -90,7 +141,7 @@ class Param:
     def check_value(self, x: float, *, file: str | None, key: str | None = None) -> None:
         """Refuse a value outside the parameter's valid range (unit or record min/max)."""
         lo, hi = self.bounds
-        if not lo <= x <= hi:
+        if not math.isfinite(x) or not lo <= x <= hi:
             raise InputError(
                 f"{fmt_range(lo, hi)} ({self.unit}) expected for {self.name}, got {x:g}",
                 file=file,
@@ -98,8 +149,6 @@ class Param:
             )
         if self.unit == "flag" and x not in (0.0, 1.0):
             raise InputError(f"0 or 1 expected (a switch), got {x:g}", file=file, key=key)
-        if self.unit == "index" and x != round(x):
-            raise InputError(f"a whole number expected (an option), got {x:g}", file=file, key=key)
 
     def with_override(self, value: float | None, dist: Dist | None, origin: str) -> Param:
         new_value = self.value if value is None else float(value)
@@ -122,6 +171,9 @@ class Param:
             "p50": p50,
             "p95": p95,
             "status": self.status,
+            "kind": self.kind,
+            **({"choices": list(self.choices), "choice": self.choice} if self.choices else {}),
+            **({"states": list(self.member_states)} if self.kind == "states" else {}),
             "sources": list(self.sources),
             "as_of": self.as_of,
             "note": self.note,
@@ -214,24 +266,21 @@ def parse_record(model: str, name: str, rec: Any, sources: dict[str, Source], fi
                 key=f"{key}.{f}",
                 suggestion=nearest(str(rec[f]), allowed),
             )
+    kind = rec.get("kind", "number")
+    if kind not in KINDS:
+        raise InputError(
+            f"kind must be one of {', '.join(KINDS)}; got {kind!r}",
+            file=file,
+            key=f"{key}.kind",
+            suggestion=nearest(str(kind), KINDS),
+        )
+    if kind != "number":
+        return parse_choice_record(model, name, rec, kind, sources, file)
     value = rec["value"]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"value must be a number, got {value!r}", file=file, key=f"{key}.value")
     srcs = tuple(rec.get("sources", ()))
-    if rec["status"] != "judgment" and not srcs:
-        raise InputError(f"a {rec['status']} record needs sources", file=file, key=key)
-    if rec["status"] != "judgment" and not rec.get("as_of"):
-        raise InputError(f"a {rec['status']} record needs 'as_of'", file=file, key=key)
-    if rec["status"] == "judgment" and not rec.get("note"):
-        raise InputError("a judgment record needs a note giving its reasoning", file=file, key=key)
-    for s in srcs:
-        if s not in sources:
-            raise InputError(
-                f"source '{s}' is not in data/sources.toml",
-                file=file,
-                key=f"{key}.sources",
-                suggestion=nearest(s, sources),
-            )
+    check_sources(rec, sources, file, key)
     if "dist" not in rec and rec["role"] == "uncertainty":
         raise InputError("an uncertainty parameter needs 'dist'", file=file, key=key)
     try:
@@ -271,23 +320,111 @@ def parse_record(model: str, name: str, rec: Any, sources: dict[str, Source], fi
     return p
 
 
+def check_sources(rec: dict[str, Any], sources: dict[str, Source], file: str, key: str) -> None:
+    """Status, sources, as_of and note rules shared by every kind of record."""
+    srcs = tuple(rec.get("sources", ()))
+    if rec["status"] != "judgment" and not srcs:
+        raise InputError(f"a {rec['status']} record needs sources", file=file, key=key)
+    if rec["status"] != "judgment" and not rec.get("as_of"):
+        raise InputError(f"a {rec['status']} record needs 'as_of'", file=file, key=key)
+    if rec["status"] == "judgment" and not rec.get("note"):
+        raise InputError("a judgment record needs a note giving its reasoning", file=file, key=key)
+    for s in srcs:
+        if s not in sources:
+            raise InputError(
+                f"source '{s}' is not in data/sources.toml",
+                file=file,
+                key=f"{key}.sources",
+                suggestion=nearest(s, sources),
+            )
+
+
+def parse_choice_record(
+    model: str, name: str, rec: dict[str, Any], kind: str, sources: dict[str, Source], file: str
+) -> Param:
+    """A `category` lever (named choices) or a `states` lever (a set of states)."""
+    key = name
+    if rec["role"] != "lever":
+        raise InputError(f"a {kind} parameter must be a lever", file=file, key=f"{key}.role")
+    for f in ("dist", "min", "max"):
+        if f in rec:
+            raise InputError(f"a {kind} lever takes no '{f}'", file=file, key=f"{key}.{f}")
+    check_sources(rec, sources, file, key)
+    base = Param(
+        f"{model}.{name}",
+        rec["description"],
+        rec["unit"],
+        "lever",
+        0.0,
+        Dist.fixed(0.0),
+        rec["status"],
+        tuple(rec.get("sources", ())),
+        rec.get("note", ""),
+        str(rec.get("as_of", "")),
+        (0.0, math.inf),
+        file,
+        kind,
+    )
+    if kind == "category":
+        choices = rec.get("choices")
+        if (
+            not isinstance(choices, list)
+            or len(choices) < 2
+            or not all(isinstance(c, str) and c for c in choices)
+            or len(set(choices)) != len(choices)
+        ):
+            raise InputError(
+                "a category lever needs 'choices', two or more distinct names",
+                file=file,
+                key=f"{key}.choices",
+            )
+        base = replace(base, choices=tuple(choices))
+    else:
+        base = replace(base, rates=bool(rec.get("rates", False)), weights=(0.0,) * len(STATES))
+    return replace(base.parse_value(rec["value"], file=file, key=f"{key}.value"), origin=file)
+
+
 def load_model_params(model: str, path: Path, sources: dict[str, Source]) -> dict[str, Param]:
     data = read_toml(path)
     return {f"{model}.{n}": parse_record(model, n, r, sources, str(path)) for n, r in data.items()}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; any unreadable file becomes a one-line :class:`InputError`."""
+    limit = 1 << 20  # 1 MiB: scenario, parameter and race files are a few kB
+    file = str(path)
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read(limit + 1)
     except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
+        raise InputError("file not found", file=file) from None
+    except IsADirectoryError:
+        raise InputError("is a directory; a TOML file was expected", file=file) from None
+    except PermissionError:
+        raise InputError("permission denied; cannot read the file", file=file) from None
+    except (OSError, ValueError) as e:  # ValueError: e.g. a NUL byte in the path
+        reason = getattr(e, "strerror", None) or e
+        raise InputError(f"cannot read the file: {reason}", file=file) from None
+    if len(raw) > limit:
+        raise InputError("file is larger than 1 MiB; a TOML input file was expected", file=file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise InputError(
+            f"not valid UTF-8 text (line {line}, byte {e.start}: {e.reason}); "
+            "TOML files must be UTF-8",
+            file=file,
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise InputError(f"unreadable TOML: {e}", file=str(path)) from None
-
-
-def package_root() -> Path:
-    return Path(str(resources.files("plowshare")))
+        raise InputError(f"unreadable TOML: {e}", file=file) from None
+    except RecursionError:
+        raise InputError("unreadable TOML: tables or arrays nested too deeply", file=file) from None
+    except ValueError as e:  # e.g. an integer beyond Python's int-string conversion limit
+        why = str(e).split(";")[0]
+        raise InputError(f"unreadable TOML: cannot convert a value ({why})", file=file) from None
 
 
 @cache

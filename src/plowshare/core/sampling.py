@@ -30,6 +30,7 @@ from .errors import InputError
 from .params import Param
 
 Method = Literal["lhs", "mc"]
+DEFAULT_SEED = 20260101  # the one default seed (scenarios, contest, claims, brief)
 Correlation = tuple[str, str, float]
 
 
@@ -88,15 +89,23 @@ def sample(
     *,
     file: str | None = None,
 ) -> dict[str, NDArray[np.float64]]:
-    """Draw ``n`` values of every parameter; returns name → float64 array of shape ``(n,)``.
+    """Draw ``n`` values of every parameter; returns name → float64 array of shape ``(n,)``
+    (``(n, 51)`` for a states lever: a read-only broadcast of its weight per state).
 
     ``n == 1`` returns the central values (a deterministic run).
     """
     plist = list(params)
     if n < 1:
         raise InputError(f"draws must be at least 1, got {n}", file=file, key="draws")
+    # a states lever is one (51,) weight vector shared by every draw: a broadcast view
+    states = {
+        p.name: np.broadcast_to(np.asarray(p.weights), (n, len(p.weights)))
+        for p in plist
+        if p.kind == "states"
+    }
+    plist = [p for p in plist if p.kind != "states"]
     if n == 1:
-        return {p.name: np.array([p.value]) for p in plist}
+        return {p.name: np.array([p.value]) for p in plist} | states
     random = [p for p in plist if p.dist.kind != "fixed"]
     known = {p.name for p in random}
     for a, b, _ in correlations:
@@ -111,4 +120,4 @@ def sample(
     u = correlate(u, correlations, file=file)
     out = {p.name: np.full(n, p.value) for p in plist if p.dist.kind == "fixed"}
     out.update({p.name: p.dist.ppf(u[p.name]) for p in random})
-    return out
+    return out | states

@@ -32,17 +32,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import registry as model_registry
 from .distributions import Dist, DistError
 from .errors import InputError, nearest, unknown_key
 from .params import Param, Registry, default_registry, fmt_range, package_root, read_toml
+from .sampling import DEFAULT_SEED
 
 MAX_DRAWS = 10_000_000
+MAX_INHERITANCE = 16
 
 
 class _Strict(BaseModel):
@@ -50,19 +54,21 @@ class _Strict(BaseModel):
 
 
 class ScenarioMeta(_Strict):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1)
     question: str = ""
+    inherits: str | None = None  # a shipped scenario's name or a path
 
 
 class RunSettings(_Strict):
     draws: int = Field(default=2000, ge=1, le=MAX_DRAWS)
-    seed: int = Field(default=20250101, ge=0)
+    seed: int = Field(default=DEFAULT_SEED, ge=0, le=2**63 - 1)
     years: list[int] = Field(default_factory=lambda: [2025, 2050], min_length=2, max_length=2)
     method: Literal["lhs", "mc"] = "lhs"
     report_years: list[int] = Field(default_factory=lambda: [2030, 2035, 2040, 2050])
-    chunk_size: int = Field(default=250_000, ge=1)
-    models: list[str] | None = None  # run only these (and what they require); None = all
+    chunk_size: int = Field(default=250_000, ge=1, le=MAX_DRAWS)
+    # run only these (and what they require); None = every model that needs no input file
+    models: list[str] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _years(self) -> RunSettings:
@@ -71,6 +77,10 @@ class RunSettings(_Strict):
             raise ValueError("years must be [start, end] with 2000 <= start <= end <= 2200")
         if any(not start <= y <= end for y in self.report_years):
             raise ValueError(f"report_years must lie within years [{start}, {end}]")
+        if not self.report_years or len(set(self.report_years)) != len(self.report_years):
+            raise ValueError("report_years must be one or more distinct years")
+        if self.models is not None and len(set(self.models)) != len(self.models):
+            raise ValueError("models must not repeat a model")
         return self
 
 
@@ -83,6 +93,7 @@ class CorrelationSpec(_Strict):
 class ScenarioFile(_Strict):
     scenario: ScenarioMeta
     levers: dict[str, Any] = Field(default_factory=dict)
+    inputs: dict[str, Any] = Field(default_factory=dict)
     overrides: dict[str, Any] = Field(default_factory=dict)
     correlations: list[CorrelationSpec] = Field(default_factory=list)
     run: RunSettings = Field(default_factory=RunSettings)
@@ -96,11 +107,13 @@ class Scenario:
     description: str
     question: str
     path: str
-    levers: dict[str, float]
+    levers: dict[str, Any]  # as written: a number, a choice name, or states
     overrides: dict[str, float | Dist]
     correlations: tuple[tuple[str, str, float], ...]
     run: RunSettings
     registry: Registry = field(repr=False, compare=False)
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # model -> key -> value
+    inherits: tuple[str, ...] = ()  # the chain of files this one inherits from
 
     @property
     def years(self) -> range:
@@ -108,7 +121,25 @@ class Scenario:
 
     @property
     def models(self) -> list[str]:
-        return self.run.models if self.run.models is not None else self.registry.models()
+        """The models to run: ``run.models``, or every model whose inputs are present."""
+        if self.run.models is not None:
+            return list(self.run.models)
+        specs = model_registry.models()
+        return [
+            m
+            for m, spec in specs.items()
+            if all(k in self.inputs.get(m, {}) for k, i in spec.inputs.items() if i.required)
+        ]
+
+    def loaded_inputs(self) -> dict[str, dict[str, Any]]:
+        """``[inputs]`` with every case file loaded by its model (options as given)."""
+        out: dict[str, dict[str, Any]] = {}
+        for m, entries in self.inputs.items():
+            spec = model_registry.get(m)
+            out[m] = {
+                k: spec.inputs[k].load(v) if k in spec.inputs else v for k, v in entries.items()
+            }
+        return out
 
     def params(self) -> list[Param]:
         return list(self.registry)
@@ -121,6 +152,11 @@ class Scenario:
             reg = reg.replace(reg[name].with_override(value, None, origin))
         return replace(self, overrides={**self.overrides, **values}, registry=reg)
 
+    def with_inputs(self, model: str, **values: Any) -> Scenario:
+        """This scenario with more ``[inputs]`` for one model (e.g. an option)."""
+        merged = {**self.inputs, model: {**self.inputs.get(model, {}), **values}}
+        return replace(self, inputs=check_inputs(flat_inputs(merged), self.path))
+
     def content_hash(self) -> str:
         """SHA-256 of everything that determines the numbers (not name or description)."""
         payload = {
@@ -129,22 +165,32 @@ class Scenario:
                 k: v.to_dict() if isinstance(v, Dist) else v for k, v in self.overrides.items()
             },
             "correlations": self.correlations,
+            "inputs": self.inputs,
             "run": self.run.model_dump(),
         }
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten nested TOML tables to dotted keys; a table with 'kind' is a distribution leaf."""
+def flatten(
+    table: dict[str, Any], prefix: str = "", leaves: Collection[str] = ()
+) -> dict[str, Any]:
+    """Flatten nested TOML tables to dotted keys; a table with 'kind' is a distribution leaf,
+    and so is a table at a key in ``leaves`` (a per-state rate table such as
+    ``siting.compute_tax_rate_by_state = { VA = 0.02 }``)."""
     out: dict[str, Any] = {}
     for k, v in table.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict) and "kind" not in v:
-            out.update(flatten(v, key + "."))
+        if isinstance(v, dict) and "kind" not in v and key not in leaves:
+            out.update(flatten(v, key + ".", leaves))
         else:
             out[key] = v
     return out
+
+
+def rate_tables() -> set[str]:
+    """Levers whose value may be a table (states levers with a rate per state)."""
+    return {p.name for p in default_registry() if p.kind == "states" and p.rates}
 
 
 def pydantic_error(
@@ -180,7 +226,7 @@ def _number(v: Any, file: str, key: str) -> float:
 def _apply(
     reg: Registry, levers: dict[str, Any], overrides: dict[str, Any], file: str
 ) -> tuple[Registry, dict[str, float], dict[str, float | Dist]]:
-    lev: dict[str, float] = {}
+    lev: dict[str, Any] = {}
     ovr: dict[str, float | Dist] = {}
     for name, v in levers.items():
         key = f"levers.{name}"
@@ -196,15 +242,18 @@ def _apply(
                 file=file,
                 key=key,
             )
-        x = _number(v, file, key)
-        p.check_value(x, file=file, key=key)
-        lev[name] = x
-        reg = reg.replace(p.with_override(x, None, file))
+        new = p.parse_value(v, file=file, key=key)
+        lev[name] = new.value if new.kind == "number" else v
+        reg = reg.replace(new)
     for name, v in overrides.items():
         key = f"overrides.{name}"
         if name not in reg:
             raise unknown_key("parameter", name, (p.name for p in reg), file=file)
         p = reg[name]
+        if p.kind != "number":
+            raise InputError(
+                f"'{name}' is a {p.kind} lever: set it under [levers]", file=file, key=key
+            )
         if isinstance(v, dict):
             try:
                 d = Dist.from_spec(v)
@@ -240,18 +289,24 @@ def shipped_scenarios() -> dict[str, Path]:
 
 
 def resolve_file(ref: str | Path, available: dict[str, Path], kind: str) -> Path:
-    """A path to an existing file, or the name of a shipped one; else one clear error."""
+    """The shipped file of that name, or a path to an existing file; else one clear error.
+
+    A bare name (no folder, no ``.toml``) means the shipped file even when a file of that
+    name sits in the working directory, so a stray file never replaces a shipped one.
+    """
+    text = str(ref)
     path = Path(ref)
+    bare = "/" not in text and "\\" not in text and path.suffix != ".toml"
+    if bare and text in available:
+        return available[text]
     if path.is_file():
         return path
-    if str(ref) in available:
-        return available[str(ref)]
-    if path.suffix == ".toml" or "/" in str(ref):
-        raise InputError("file not found", file=str(ref), suggestion=nearest(path.stem, available))
+    if not bare:
+        raise InputError("file not found", file=text, suggestion=nearest(path.stem, available))
     raise InputError(
         f"no such {kind} file or shipped {kind} (shipped: {', '.join(available)})",
-        file=str(ref),
-        suggestion=nearest(str(ref), available),
+        file=text,
+        suggestion=nearest(text, available),
     )
 
 
@@ -260,35 +315,162 @@ def resolve(ref: str | Path) -> Path:
     return resolve_file(ref, shipped_scenarios(), "scenario")
 
 
-def load_scenario(ref: str | Path, registry: Registry | None = None) -> Scenario:
-    """Read and validate a scenario; raises :class:`InputError` with one clear line."""
-    path = resolve(ref)
-    file = str(ref) if Path(ref).is_file() else str(path)
+def relative_to(ref: str, base: Path) -> str:
+    """A path-like reference in a file, resolved against that file's folder when it exists."""
+    p = Path(ref)
+    if not p.is_absolute() and ("/" in ref or p.suffix == ".toml") and (base.parent / p).is_file():
+        return str(base.parent / p)
+    return ref
+
+
+def read_validated(path: Path, file: str) -> tuple[dict[str, Any], ScenarioFile]:
+    """One file's raw table, checked on its own (so errors name the file they are in)."""
     raw = read_toml(path)
+    return raw, validated(raw, file)
+
+
+def validated(raw: dict[str, Any], file: str) -> ScenarioFile:
+    """A scenario table checked against the schema."""
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as err:
         raise pydantic_error(err, file) from None
-    reg = registry or default_registry()
-    reg, lev, ovr = _apply(reg, flatten(spec.levers), flatten(spec.overrides), file)
-    for m in spec.run.models or []:
-        if m not in reg.models():
+    pairs = [frozenset((c.a, c.b)) for c in spec.correlations]
+    for i, pr in enumerate(pairs):
+        if pr in pairs[:i]:
             raise InputError(
-                "unknown model", file=file, key="run.models", suggestion=nearest(m, reg.models())
+                f"the pair {' and '.join(sorted(pr))} is correlated twice",
+                file=file,
+                key=f"correlations[{i}]",
             )
-    corr = tuple((c.a, c.b, c.rho) for c in spec.correlations)
+    return spec
+
+
+def merged_chain(
+    ref: str | Path, chain: tuple[str, ...] = (), raw: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The scenario's table with everything it inherits merged in (its own keys win).
+
+    ``[levers]``, ``[inputs]`` and ``[overrides]`` merge key by key, ``[run]`` setting by
+    setting, correlations pair by pair; ``[scenario]`` is the file's own. Cycles and chains
+    deeper than :data:`MAX_INHERITANCE` are refused.
+    """
+    path = resolve(ref) if raw is None else Path(f"<{ref}>")
+    file = str(path)
+    key = str(path.resolve()) if raw is None else file
+    if key in chain:
+        raise InputError(
+            "scenarios inherit from each other in a cycle", file=file, key="scenario.inherits"
+        )
+    if len(chain) >= MAX_INHERITANCE:
+        raise InputError(
+            f"more than {MAX_INHERITANCE} levels of inheritance", file=file, key="scenario.inherits"
+        )
+    raw, spec = read_validated(path, file) if raw is None else (raw, validated(raw, file))
+    own = {
+        "levers": flatten(spec.levers, leaves=rate_tables()),
+        "inputs": {k: relative_to(v, path) if isinstance(v, str) else v
+                   for k, v in flatten(spec.inputs).items()},
+        "overrides": flatten(spec.overrides),
+        "correlations": [c.model_dump() for c in spec.correlations],
+        "run": dict(raw.get("run", {})),
+    }
+    parent_ref = spec.scenario.inherits
+    if parent_ref is None:
+        return own | {"scenario": spec.scenario, "file": file}, (*chain, key)
+    parent, full = merged_chain(relative_to(parent_ref, path), (*chain, key))
+    mine = {frozenset((c["a"], c["b"])) for c in own["correlations"]}
+    corr = [c for c in parent["correlations"] if frozenset((c["a"], c["b"])) not in mine]
+    merged = {
+        section: {**parent[section], **own[section]}
+        for section in ("levers", "inputs", "overrides", "run")
+    }
+    merged["correlations"] = corr + own["correlations"]
+    return merged | {"scenario": spec.scenario, "file": file}, full
+
+
+def check_inputs(inputs: dict[str, Any], file: str) -> dict[str, dict[str, Any]]:
+    """``[inputs]`` as model -> key -> value, each key one the model declares."""
+    specs = model_registry.models()
+    out: dict[str, dict[str, Any]] = {}
+    valid = [f"{m}.{k}" for m, sp in specs.items() for k in (*sp.inputs, *(
+        o for i in sp.inputs.values() for o in i.options))]
+    for dotted, v in inputs.items():
+        model, _, k = dotted.partition(".")
+        if dotted not in valid:
+            raise unknown_key("input", f"inputs.{dotted}", [f"inputs.{x}" for x in valid], file=file)
+        if k in specs[model].inputs:
+            if not isinstance(v, str):
+                raise InputError(
+                    f"a shipped name or a path expected, got {v!r}", file=file, key=f"inputs.{dotted}"
+                )
+            specs[model].inputs[k].load(v)  # refuse a bad case file now, before anything runs
+        out.setdefault(model, {})[k] = v
+    return out
+
+
+def load_scenario(
+    ref: str | Path, registry: Registry | None = None, *, raw: dict[str, Any] | None = None
+) -> Scenario:
+    """Read and validate a scenario (and what it inherits); raises :class:`InputError`.
+
+    ``raw`` gives the scenario's table directly (``ref`` then only names it)."""
+    merged, chain = merged_chain(ref, raw=raw)
+    meta: ScenarioMeta = merged["scenario"]
+    file = str(ref) if raw is None and Path(ref).is_file() and "/" in str(ref) else merged["file"]
+    try:
+        run = RunSettings.model_validate(merged["run"])
+    except ValidationError as err:
+        raise pydantic_error(err, file, RunSettings) from None
+    reg = registry or default_registry()
+    reg, lev, ovr = _apply(reg, merged["levers"], merged["overrides"], file)
+    for m in run.models or []:
+        if m not in model_registry.models():
+            raise InputError(
+                "unknown model",
+                file=file,
+                key="run.models",
+                suggestion=nearest(m, model_registry.models()),
+            )
+    inputs = check_inputs(merged["inputs"], file)
+    for m in run.models or []:
+        for k, spec in model_registry.get(m).inputs.items():
+            if spec.required and k not in inputs.get(m, {}):
+                raise InputError(
+                    f"the {m} model needs [inputs] {m}.{k}", file=file, key="run.models"
+                )
+    corr = tuple((c["a"], c["b"], float(c["rho"])) for c in merged["correlations"])
     for a, b, _ in corr:
         for n in (a, b):
             if n not in reg:
                 raise unknown_key("parameter", n, (p.name for p in reg), file=file)
     return Scenario(
-        spec.scenario.name,
-        spec.scenario.description,
-        spec.scenario.question,
-        str(path),
+        meta.name,
+        meta.description,
+        meta.question,
+        merged["file"],
         lev,
         ovr,
         corr,
-        spec.run,
+        run,
         reg,
+        inputs,
+        tuple(chain[1:]),
     )
+
+
+def flat_inputs(inputs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {f"{m}.{k}": v for m, kv in inputs.items() for k, v in kv.items()}
+
+
+def race_scenario(race: str) -> Scenario:
+    """The scenario `plowshare contest RACE` runs: the contest model on one race file."""
+    raw = {
+        "scenario": {
+            "name": f"contest-{Path(race).stem}",
+            "description": f"The contest model on the race {race}",
+        },
+        "inputs": {"contest": {"race": race}},
+        "run": {"models": ["contest"]},
+    }
+    return load_scenario(Path(race).stem, raw=raw)

@@ -20,7 +20,6 @@ UNITS: dict[str, str] = {
     "years": "a duration in years",
     "weeks": "a duration in weeks",
     "flag": "a switch: 0 = off, 1 = on",
-    "index": "a choice among numbered options (0, 1, 2, ...), listed in the note",
     "ratio": "a dimensionless ratio (may exceed 1)",
     "semi-elasticity": "proportional change of a base per unit change of a rate",
     "GW": "gigawatts",
@@ -30,3 +29,9 @@ UNITS: dict[str, str] = {
     "days": "a duration in days",
     "OOM": "orders of magnitude (base-10 logarithm)",
 }
+UNITS.update(
+    {
+        "choice": "one of a lever's named options (a category lever)",
+        "states": "a set of US states, or a rate per state (a states lever)",
+    }
+)

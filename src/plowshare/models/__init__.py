@@ -1,1 +1,1 @@
-"""The models, one sub-package each, wired together by :mod:`plowshare.core.pipeline`."""
+"""The models, one sub-package each, each exporting ``SPEC`` (see ``core.contract``)."""

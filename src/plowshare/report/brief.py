@@ -8,6 +8,7 @@ offline and makes no request.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from html import escape
@@ -17,12 +18,11 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from plowshare import api
+from plowshare.engine import api
 from plowshare.claims.ledger import ClaimResult, evaluate
 from plowshare.core.params import Registry, default_registry
-from plowshare.core.sampling import sample
 from plowshare.core.scenario import load_scenario
-from plowshare.models.contest import load_race, run_race
+from plowshare.models.contest import load_race
 from plowshare.models.futures import OUTCOMES
 from plowshare.models.siting.data import site_data
 from plowshare.report import html as h
@@ -47,6 +47,7 @@ SCENARIOS = (
     "at-the-limit",
     "at-the-limit-nationalisation",
     "fund-baseline",
+    "contest-ny12-2026",
 )
 
 
@@ -97,9 +98,7 @@ def build(draws: int, seed: int, progress: Callable[[str], None] | None = None) 
     say("claims ledger")
     ledger = {r.claim.id: r for r in evaluate(draws=draws, seed=seed, cache=cache)}
     say("campaign money")
-    race = load_race("ny12-2026")
-    cp = sample(default_registry().for_model("contest"), draws, seed)
-    contest = run_race(cp, race, seed, solve_equilibrium=False)
+    contest = cache["contest-ny12-2026"]
     say("writing")
     d = cache
     sections = [
@@ -182,7 +181,7 @@ def section_moratoria(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) 
     states = list(site_data().sites[:51])
 
     def built_by_state(ds: xr.Dataset) -> xr.DataArray:
-        gw = ds["siting.built_gw_by_site"].sel(site54=states, year=slice(2026, 2040))
+        gw = ds["siting.built_gw_by_site"].sel(site=states, year=slice(2026, 2040))
         return gw.sum("year")
 
     change = (built_by_state(d["moratorium-blue-states"]) - built_by_state(base)).median("draw")
@@ -316,18 +315,20 @@ def section_fund(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) -> st
     return h.section("Could a fund pay displaced workers a median income?", body, "fund")
 
 
-def section_contest(r, ledger: dict[str, ClaimResult]) -> str:  # type: ignore[no-untyped-def]
+def section_contest(ds: xr.Dataset, ledger: dict[str, ClaimResult]) -> str:
     body = verdict_html(ledger["money-to-the-limit"])
-    win = r.curve_win.mean(axis=0) * 100
+    win = ds["contest.curve_win_probability"].mean("draw").values * 100
+    target = load_race(json.loads(ds.attrs["inputs"])["contest"]["race"]).meta.target
     body += h.bar_chart(
-        [f"${x / 1e6:,.0f} M" for x in r.curve_levels],
+        [f"${x / 1e6:,.0f} M" for x in ds["attack_level"].values],
         win,
-        f"NY-12 2026: P({r.race.meta.target} wins) against attack spending",
+        f"NY-12 2026: P({target} wins) against attack spending",
         "%",
         "contest-curve",
     )
     body += (
-        f"<p>Money-proof margin: a lead of {fmt_band(r.money_proof * 100)} points over "
+        f"<p>Money-proof margin: a lead of "
+        f"{fmt_band(ds['contest.money_proof_margin'].values * 100)} points over "
         "the strongest rival cannot be overturned on average by any amount of attack "
         "spending.</p>"
     )

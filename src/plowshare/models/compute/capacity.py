@@ -18,18 +18,21 @@ treaty China pauses too and nothing relocates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.paths import BASE_YEAR, col
+from plowshare.core.arrays import BASE_YEAR, col
+from plowshare.core.contract import is_on
 
 Array = NDArray[np.float64]
 US, GULF, CHINA, OTHER = range(4)
 
 
-def moratorium_window(p: dict[str, Array], years: Array) -> Array:
+def moratorium_window(p: Mapping[str, Array], years: Array) -> Array:
     """1.0 in years a national moratorium holds, (n, T)."""
-    on = col(p["compute.us_moratorium"]) > 0.5
+    on = is_on(col(p["compute.us_moratorium"]))
     y = years[None, :]
     inside = (y >= col(p["compute.us_moratorium_start"])) & (
         y < col(p["compute.us_moratorium_end"])
@@ -37,19 +40,19 @@ def moratorium_window(p: dict[str, Array], years: Array) -> Array:
     return (on & inside).astype(np.float64)
 
 
-def export_control_factors(p: dict[str, Array]) -> tuple[Array, Array]:
+def export_control_factors(p: Mapping[str, Array]) -> tuple[Array, Array]:
     """China's efficiency ratio and chip-supply ratio under the export-control level, (n,)."""
     level = p["compute.export_control_level"]
     return (p["compute.china_efficiency_ratio"] ** level, p["compute.china_supply_ratio"] ** level)
 
 
-def new_build(p: dict[str, Array], years: Array, demand: Array) -> dict[str, Array]:
+def new_build(p: Mapping[str, Array], years: Array, demand: Array) -> dict[str, Array]:
     """New capacity actually built by site, (n, T, 4), from the investment model's demand."""
     built = demand.copy()
     _, supply = export_control_factors(p)
     built[:, :, CHINA] *= supply[:, None]
     stop = moratorium_window(p, years)
-    treaty = col(p["compute.treaty"]) > 0.5
+    treaty = is_on(col(p["compute.treaty"]))
     blocked = built[:, :, US] * stop
     moved = np.where(treaty, 0.0, blocked * col(p["compute.moratorium_relocation_share"]))
     gulf_part = col(p["compute.relocation_gulf_fraction"])
@@ -60,7 +63,7 @@ def new_build(p: dict[str, Array], years: Array, demand: Array) -> dict[str, Arr
     return {"built_gw": built, "blocked_gw": blocked, "relocated_gw": moved}
 
 
-def flops_per_watt(p: dict[str, Array], years: Array) -> Array:
+def flops_per_watt(p: Mapping[str, Array], years: Array) -> Array:
     """FLOP/s per watt of facility power for chips installed each year, by site, (n, T, 4)."""
     base = col(p["compute.flops_per_watt_2025"]) * col(p["compute.efficiency_growth"]) ** (
         years[None, :] - BASE_YEAR
@@ -71,7 +74,7 @@ def flops_per_watt(p: dict[str, Array], years: Array) -> Array:
     return eff
 
 
-def initial_stocks(p: dict[str, Array], years: Array, eff0: Array) -> tuple[Array, Array]:
+def initial_stocks(p: Mapping[str, Array], years: Array, eff0: Array) -> tuple[Array, Array]:
     """Capacity (GW) and compute (FLOP/s) by site in the first model year, (n, 4) each.
 
     In 2025 these are the sourced installed stock split by site. A run that starts earlier
@@ -92,7 +95,7 @@ def initial_stocks(p: dict[str, Array], years: Array, eff0: Array) -> tuple[Arra
     return gw / back[:, None], flops
 
 
-def stocks(p: dict[str, Array], years: Array, built: Array) -> dict[str, Array]:
+def stocks(p: Mapping[str, Array], years: Array, built: Array) -> dict[str, Array]:
     """Roll the capacity and compute stocks forward year by year (a loop over years)."""
     n, T, S = built.shape
     delta = p["compute.retirement_rate"][:, None]

@@ -18,17 +18,19 @@ mid-years (a year's value is taken to hold at mid-year). Not crossed by the hori
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.paths import BASE_YEAR, col
+from plowshare.core.arrays import BASE_YEAR, col
+from plowshare.core.dims import BLOCS
 
 Array = NDArray[np.float64]
-BLOCS = ("US", "PRC")
 SECONDS_PER_DAY = 86_400.0
 
 
-def access_matrix(p: dict[str, Array]) -> Array:
+def access_matrix(p: Mapping[str, Array]) -> Array:
     """Share of each site (US, Gulf, China, other) usable by each bloc's labs, (n, 4, 2)."""
     n = len(p["compute.us_access_gulf"])
     one, zero = np.ones(n), np.zeros(n)
@@ -42,7 +44,7 @@ def growing_to_cap(level: Array, growth: Array, cap: Array, years: Array) -> Arr
     return np.minimum(col(level) * col(growth) ** (years[None, :] - BASE_YEAR), col(cap))
 
 
-def largest_run_flop(p: dict[str, Array], years: Array, installed_flops: Array) -> Array:
+def largest_run_flop(p: Mapping[str, Array], years: Array, installed_flops: Array) -> Array:
     """Physical FLOP of each bloc's largest training run, (n, T, 2)."""
     reach = np.einsum("nts,nsb->ntb", installed_flops, access_matrix(p))
     share = growing_to_cap(
@@ -61,7 +63,7 @@ def largest_run_flop(p: dict[str, Array], years: Array, installed_flops: Array) 
     return reach * (share * seconds)[:, :, None]
 
 
-def effective_oom(p: dict[str, Array], years: Array, run_flop: Array) -> Array:
+def effective_oom(p: Mapping[str, Array], years: Array, run_flop: Array) -> Array:
     """Effective compute in OOM above the 2025 frontier run, (n, T, 2)."""
     algo = (years[None, :] - BASE_YEAR) * np.log10(col(p["compute.algorithmic_efficiency_growth"]))
     with np.errstate(divide="ignore"):
@@ -87,7 +89,7 @@ def crossing_year(oom: Array, threshold: Array, years: Array) -> Array:
     return np.where(hit, t, np.inf)
 
 
-def milestones(p: dict[str, Array], years: Array, oom: Array) -> dict[str, Array]:
+def milestones(p: Mapping[str, Array], years: Array, oom: Array) -> dict[str, Array]:
     """Crossing times of automated AI R&D (RSI) and transformative AI per bloc, (n, 2) each."""
     rsi = p["compute.rsi_threshold_oom"]
     tai = rsi + p["compute.tai_gap_oom"]

@@ -6,6 +6,8 @@ run, effective compute, crossing times); equations and sources in README.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -15,7 +17,7 @@ Array = NDArray[np.float64]
 
 
 def run(
-    params: dict[str, Array], years: Array, *, new_capacity_gw_by_site: Array
+    params: Mapping[str, Array], years: Array, *, new_capacity_gw_by_region: Array
 ) -> dict[str, Array]:
     """Run the compute model for all draws.
 
@@ -23,12 +25,12 @@ def run(
     ----------
     params : name → (n,) arrays, names ``compute.*``.
     years : calendar years, (T,).
-    new_capacity_gw_by_site : (n, T, 4) demand for new capacity (US, Gulf, China, other)
+    new_capacity_gw_by_region : (n, T, 4) demand for new capacity (US, Gulf, China, other)
         from the investment model.
     """
     p = params
     years = np.asarray(years, dtype=np.float64)
-    build = capacity.new_build(p, years, new_capacity_gw_by_site)
+    build = capacity.new_build(p, years, new_capacity_gw_by_region)
     st = capacity.stocks(p, years, build["built_gw"])
     run_flop = milestones.largest_run_flop(p, years, st["installed_flops"])
     oom = milestones.effective_oom(p, years, run_flop)
@@ -37,11 +39,11 @@ def run(
     with np.errstate(invalid="ignore"):  # neither bloc crosses: inf - inf = NaN
         lead = ms["rsi_year_by_bloc"][:, 1] - ms["rsi_year_by_bloc"][:, 0]
     return {
-        "built_gw_by_site": build["built_gw"],
+        "built_gw_by_region": build["built_gw"],
         "blocked_gw": build["blocked_gw"],
         "relocated_gw": build["relocated_gw"],
-        "installed_gw_by_site": st["installed_gw"],
-        "installed_flops_by_site": st["installed_flops"],
+        "installed_gw_by_region": st["installed_gw"],
+        "installed_flops_by_region": st["installed_flops"],
         "largest_run_flop_by_bloc": run_flop,
         "effective_compute_oom_by_bloc": oom,
         "us_lead_oom": us - prc,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -32,7 +34,7 @@ class Kernel:
     sigma: Array  # (n,)
 
 
-def prepare(p: dict[str, Array], race: Race, base: Array) -> Kernel:
+def prepare(p: Mapping[str, Array], race: Race, base: Array) -> Kernel:
     att, dfd = race.strategic("attacker"), race.strategic("defender")
     if att is None or dfd is None:
         raise ValueError("the race needs one 'attacker' and one 'defender' spending stream")

@@ -27,6 +27,8 @@ when solving best responses); parameters are (n,) arrays reshaped to broadcast.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
@@ -41,12 +43,12 @@ def expand(x: Array, ndim: int) -> Array:
     return np.asarray(x, dtype=np.float64).reshape((-1,) + (1,) * (ndim - 1))
 
 
-def ceiling(p: dict[str, Array], race: Race) -> Array:
+def ceiling(p: Mapping[str, Array], race: Race) -> Array:
     key = "open_primary" if race.meta.kind == "open_primary" else "partisan_general"
     return p[f"contest.persuasion_ceiling_{key}"]
 
 
-def doses(p: dict[str, Array], race: Race, amount: Array) -> Array:
+def doses(p: Mapping[str, Array], race: Race, amount: Array) -> Array:
     """Persuasion dose of each media stream at election day, (..., S), from amounts (..., S).
 
     ``amount`` has leading batch axes whose first is the draw axis (n or 1).
@@ -72,7 +74,7 @@ def doses(p: dict[str, Array], race: Race, amount: Array) -> Array:
     return (dose * race.media[:, None]).sum(axis=-1)
 
 
-def effects(p: dict[str, Array], race: Race, amount: Array) -> tuple[Array, Array]:
+def effects(p: Mapping[str, Array], race: Race, amount: Array) -> tuple[Array, Array]:
     """Share gained (support) and lost (attacks, after backlash) per candidate, (..., K) each."""
     dose = doses(p, race, amount)  # (..., S)
     nd = dose.ndim
@@ -87,7 +89,7 @@ def effects(p: dict[str, Array], race: Race, amount: Array) -> tuple[Array, Arra
     return gain, loss
 
 
-def base_shares(p: dict[str, Array], race: Race, u: dict[str, Array]) -> Array:
+def base_shares(p: Mapping[str, Array], race: Race, u: dict[str, Array]) -> Array:
     """Where the race stands before the modelled spending, per draw, (n, K).
 
     Two uncertainties, drawn from the uniforms ``u`` (see ``run.race_uniforms``):
@@ -129,14 +131,14 @@ def redistribute(shares: Array, gain: Array, loss: Array) -> Array:
     return out / out.sum(axis=-1, keepdims=True)
 
 
-def field_votes(p: dict[str, Array], race: Race, amount: Array) -> Array:
+def field_votes(p: Mapping[str, Array], race: Race, amount: Array) -> Array:
     """Extra votes per candidate from field (turnout) spending, (..., K)."""
     field = amount * (1.0 - race.media) * (race.sign > 0)
     onehot = np.eye(len(race.names))[race.target_idx]
     return (field @ onehot) / expand(p["contest.field_cost_per_vote_usd"], field.ndim)
 
 
-def vote_shares(p: dict[str, Array], race: Race, amount: Array, base: Array) -> Array:
+def vote_shares(p: Mapping[str, Array], race: Race, amount: Array, base: Array) -> Array:
     """Expected final vote shares, (..., K), before forecast error; ``base`` is (n, K)."""
     gain, loss = effects(p, race, amount)
     s = redistribute(np.broadcast_to(align(base, amount), gain.shape), gain, loss)
@@ -163,13 +165,13 @@ def win_probability(v: Array, t: int, sigma: Array) -> Array:
     return np.asarray(inner @ HERMITE_W / np.sqrt(np.pi))
 
 
-def target_win_probability(p: dict[str, Array], race: Race, amount: Array, base: Array) -> Array:
+def target_win_probability(p: Mapping[str, Array], race: Race, amount: Array, base: Array) -> Array:
     """P(target wins), (...), from its expected share and everyone's forecast error."""
     v = vote_shares(p, race, amount, base)
     return win_probability(v, race.target, expand(forecast_sd(p, race), v.ndim - 1))
 
 
-def forecast_sd(p: dict[str, Array], race: Race) -> Array:
+def forecast_sd(p: Mapping[str, Array], race: Race) -> Array:
     """Each candidate's forecast error, (n,): the election-eve error grown with poll age.
 
     Opinion between a poll and election day moves like a random walk (Linzer 2013), so
@@ -183,7 +185,7 @@ def forecast_sd(p: dict[str, Array], race: Race) -> Array:
 
 
 def simulate(
-    p: dict[str, Array], race: Race, amount: Array, base: Array, u: dict[str, Array]
+    p: Mapping[str, Array], race: Race, amount: Array, base: Array, u: dict[str, Array]
 ) -> dict[str, Array]:
     """Outcome per draw with forecast error: final shares (n, K) and the winner (n,)."""
     v = vote_shares(p, race, amount, base)
@@ -193,7 +195,7 @@ def simulate(
     return {"expected_shares": v, "shares": final, "winner": final.argmax(axis=-1)}
 
 
-def money_proof_margin(p: dict[str, Array], race: Race, base: Array) -> Array:
+def money_proof_margin(p: Mapping[str, Array], race: Race, base: Array) -> Array:
     """The lead over the strongest rival that no amount of attack spending overturns on
     average, per draw: the most an attack can take from the target (the ceiling after
     backlash) plus what the strongest rival gains from that loss (its share of the rest)."""

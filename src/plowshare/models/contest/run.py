@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -32,19 +35,24 @@ class RaceResult:
     equilibrium: dict[str, Array]  # prize sweep: spending and win probabilities
 
 
-def race_uniforms(race: Race, n: int, seed: int) -> dict[str, Array]:
-    """The race's own random numbers, each from a named stream of ``core.sampling``:
-    poll weights (n, P), undecided split (n, K) and forecast errors (n, K)."""
+def stream_names(inputs: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The race's own random streams (drawn by ``core.sampling`` for the engine): poll
+    weights (one per poll), the undecided split and forecast errors (one per candidate)."""
+    race: Race = inputs["race"]
     tag = f"contest.{race.meta.name}"
-
-    def block(kind: str, m: int) -> Array:
-        return np.column_stack([uniforms(f"{tag}.{kind}.{j}", n, seed, "mc") for j in range(m)])
-
     k = len(race.names)
     return {
-        "poll_weight": block("poll", len(race.polls)),
-        "undecided": block("undecided", k),
-        "error": block("error", k),
+        "poll_weight": [f"{tag}.poll.{j}" for j in range(len(race.polls))],
+        "undecided": [f"{tag}.undecided.{j}" for j in range(k)],
+        "error": [f"{tag}.error.{j}" for j in range(k)],
+    }
+
+
+def race_uniforms(race: Race, n: int, seed: int) -> dict[str, Array]:
+    """The race's streams drawn directly (tests): (n, P), (n, K) and (n, K)."""
+    return {
+        key: np.column_stack([uniforms(s, n, seed, "mc") for s in names])
+        for key, names in stream_names({"race": race}).items()
     }
 
 
@@ -56,7 +64,7 @@ def amounts_with(race: Race, n: int, stream: int | None, levels: Array) -> Array
     return a
 
 
-def race_win(p: dict[str, Array], race: Race, base: Array) -> eq.WinProb:
+def race_win(p: Mapping[str, Array], race: Race, base: Array) -> eq.WinProb:
     """The race as a two-player contest between the attacker and defender streams."""
     k = kernel.prepare(p, race, base)
 
@@ -69,7 +77,7 @@ def race_win(p: dict[str, Array], race: Race, base: Array) -> eq.WinProb:
     return win
 
 
-def prize_sweep(p: dict[str, Array], race: Race, base: Array) -> dict[str, Array]:
+def prize_sweep(p: Mapping[str, Array], race: Race, base: Array) -> dict[str, Array]:
     """Equilibrium as the attacker's prize grows, saturating race vs classic Tullock."""
     n = len(p["contest.defender_prize_usd"])
     vd, wa, wd = (
@@ -103,7 +111,7 @@ def prize_sweep(p: dict[str, Array], race: Race, base: Array) -> dict[str, Array
 
 
 def run_race(
-    p: dict[str, Array], race: Race, seed: int, solve_equilibrium: bool = True
+    p: Mapping[str, Array], race: Race, seed: int, solve_equilibrium: bool = True
 ) -> RaceResult:
     """Everything `plowshare contest` reports, for all draws at once."""
     n = len(p["contest.forecast_error_sd"])
@@ -128,3 +136,50 @@ def run_race(
         model.money_proof_margin(p, race, base),
         sweep,
     )
+
+
+EQUILIBRIUM_OUTPUTS = {
+    "eq_attacker_usd": "x_attacker",
+    "eq_defender_usd": "x_defender",
+    "eq_attacker_win_probability": "p_attacker",
+    "tullock_attacker_usd": "tullock_x_attacker",
+    "tullock_attacker_win_probability": "tullock_p_attacker",
+}
+
+
+def run(
+    params: Mapping[str, Array],
+    years: Array,
+    *,
+    inputs: Mapping[str, Any],
+    streams: Mapping[str, Array],
+) -> dict[str, Array]:
+    """The contest model on the engine's contract: one race (``inputs["race"]``), its random
+    streams from the engine, every output over draws (and candidate, attack level, prize).
+
+    The equilibrium sweep is slow (a best-response iteration per prize); it runs only with
+    ``[inputs] contest.equilibrium = true``, else its outputs are NaN.
+    """
+    race: Race = inputs["race"]
+    p = params
+    n = len(p["contest.forecast_error_sd"])
+    u = dict(streams)
+    base = model.base_shares(p, race, u)
+    sim = model.simulate(p, race, np.broadcast_to(race.amount, (n, len(race.amount))), base, u)
+    k = len(race.names)
+    levels = np.array(ATTACK_LEVELS)
+    amounts = amounts_with(race, n, race.strategic("attacker"), levels)
+    out = {
+        "shares": sim["shares"],
+        "expected_shares": sim["expected_shares"],
+        "wins": (sim["winner"][:, None] == np.arange(k)[None, :]).astype(np.float64),
+        "curve_win_probability": model.target_win_probability(p, race, amounts, base),
+        "curve_share": model.vote_shares(p, race, amounts, base)[..., race.target],
+        "money_proof_margin": model.money_proof_margin(p, race, base),
+    }
+    if inputs.get("equilibrium", False):
+        sweep = prize_sweep(p, race, base)
+        out |= {name: sweep[key] for name, key in EQUILIBRIUM_OUTPUTS.items()}
+    else:
+        out |= {name: np.full((n, len(PRIZES)), np.nan) for name in EQUILIBRIUM_OUTPUTS}
+    return out

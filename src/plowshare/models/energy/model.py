@@ -16,10 +16,12 @@ r"""Electricity, emissions, water and bills of AI data centres, by site and year
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.paths import col
+from plowshare.core.arrays import col
 from plowshare.models.siting.data import site_data
 
 Array = NDArray[np.float64]
@@ -39,20 +41,20 @@ def capacity_by_site(built_by_site: Array, installed_by_region: Array) -> Array:
 
 
 def run(
-    params: dict[str, Array],
+    params: Mapping[str, Array],
     years: Array,
     *,
     built_gw_by_site: Array,
-    installed_gw_by_site: Array,
+    installed_gw_by_region: Array,
     mandate_by_state: Array,
 ) -> dict[str, Array]:
-    """Energy, CO2, water and bill effects for all draws. ``installed_gw_by_site`` is the
+    """Energy, CO2, water and bill effects for all draws. ``installed_gw_by_region`` is the
     compute model's regional stock (n, T, 4); ``mandate_by_state`` (n, T, 51) is 1 where a
     clean-energy mandate holds."""
     p = params
     sd = site_data()
     ns = sd.n_states
-    gw = capacity_by_site(built_gw_by_site, installed_gw_by_site)
+    gw = capacity_by_site(built_gw_by_site, installed_gw_by_region)
     twh = gw * (col(p["energy.load_factor"])[:, :, None] * HOURS / 1000.0)
     added = twh - twh[:, :1, :]
     np.maximum(added, 0.0, out=added)

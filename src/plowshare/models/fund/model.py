@@ -22,25 +22,28 @@ reported as the shortfall.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
 from plowshare.models.fund import need as need_mod
 from plowshare.models.fund import revenue as rev_mod
-from plowshare.models.paths import col, from_year
+from plowshare.core.arrays import col, from_year
+from plowshare.core.contract import is_on
 
 Array = NDArray[np.float64]
 COVERED = 1.0 - 1e-9  # coverage at or above this counts as full
 
 
 def simulate_balance(
-    p: dict[str, Array], years: Array, revenue: Array, need: Array, active: Array
+    p: Mapping[str, Array], years: Array, revenue: Array, need: Array, active: Array
 ) -> dict[str, Array]:
     """Run the balance forward year by year (a loop over years, never over draws)."""
     n, T = need.shape
     r = p["fund.real_return"]
     g_rev, g_pay = p["fund.global_south_share_of_revenue"], p["fund.global_south_per_payout"]
-    paygo = p["fund.spending_rule_paygo"] > 0.5
+    paygo = is_on(p["fund.spending_rule_paygo"])
     window = round(float(np.max(p["fund.pomv_window_years"])))
     b_prev = p["fund.initial_balance_usd"].astype(np.float64).copy()
     history = np.repeat(b_prev[:, None], window, axis=1)  # last `window` year-end balances
@@ -102,7 +105,7 @@ def required_endowment(need: Array, r: Array, years: Array, start: Array) -> Arr
 
 
 def run(
-    params: dict[str, Array],
+    params: Mapping[str, Array],
     years: Array,
     *,
     compute_spending_usd: Array,

@@ -24,10 +24,13 @@ All money is in constant 2025 US dollars per year, arrays shaped (n, T).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.paths import BASE_YEAR, col, from_year, growth_path, ramp
+from plowshare.core.arrays import BASE_YEAR, col, from_year, growth_path, ramp
+from plowshare.core.contract import is_on
 
 Array = NDArray[np.float64]
 
@@ -42,13 +45,13 @@ INSTRUMENTS = (
 MULTIPLE_CONVERGENCE_YEARS = 10.0  # valuation multiples drift to their new level over a decade
 
 
-def covered_profits(p: dict[str, Array], years: Array, displaced_wage_bill: Array) -> Array:
+def covered_profits(p: Mapping[str, Array], years: Array, displaced_wage_bill: Array) -> Array:
     """Net income of covered AI firms, (n, T): trend growth plus captured displaced wages."""
     trend = col(p["fund.covered_net_income_2025"]) * growth_path(p["fund.profit_growth"], years)
     return trend + col(p["fund.automation_capture_share"]) * displaced_wage_bill
 
 
-def covered_mcap(p: dict[str, Array], years: Array, profits: Array) -> Array:
+def covered_mcap(p: Mapping[str, Array], years: Array, profits: Array) -> Array:
     """Untaxed market value of covered firms, (n, T): profits × a drifting valuation multiple."""
     multiple0 = col(p["fund.covered_mcap_2025"] / p["fund.covered_net_income_2025"])
     drift = ramp(
@@ -61,7 +64,7 @@ def covered_mcap(p: dict[str, Array], years: Array, profits: Array) -> Array:
 
 
 def revenues(
-    p: dict[str, Array], years: Array, spending: Array, profits: Array, mcap: Array, active: Array
+    p: Mapping[str, Array], years: Array, spending: Array, profits: Array, mcap: Array, active: Array
 ) -> dict[str, Array]:
     """Revenue by instrument (n, T), the taxed bases and the share of firms issued to the fund."""
     tau_c = col(p["fund.compute_tax_rate"])
@@ -75,7 +78,7 @@ def revenues(
     in_shares = col(p["fund.mcap_tax_in_shares"])
     base = mcap * np.exp(-col(p["fund.mcap_tax_avoidance_semi_elasticity"]) * tau_m)
     cash_base = base * yield_ / (yield_ + col(p["fund.mcap_tax_capitalisation"]) * tau_m)
-    mcap_after = np.where(in_shares > 0.5, base, cash_base) * (1.0 - phi)
+    mcap_after = np.where(is_on(in_shares), base, cash_base) * (1.0 - phi)
     mcap_tax = tau_m * mcap_after * active
 
     # bonds issued as compensation carry real interest from the nationalisation year on

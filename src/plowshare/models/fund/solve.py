@@ -9,7 +9,7 @@ Draws that no rate up to ``max_rate`` covers get ``inf``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,7 +60,7 @@ def smallest_rate(
 
 
 def solve_rate(
-    params: dict[str, Array],
+    params: Mapping[str, Array],
     years: Array,
     instrument: str,
     target_year: int,

@@ -16,6 +16,8 @@ and the dependence on compute timing explicit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -31,7 +33,7 @@ OUTCOMES = (
 
 
 def run(
-    params: dict[str, Array], years: Array, *, rsi_year: Array, us_lead_oom: Array
+    params: Mapping[str, Array], years: Array, *, rsi_year: Array, us_lead_oom: Array
 ) -> dict[str, Array]:
     """Outcome probabilities per draw, (n, 5), and by administration, (n, 4, 5)."""
     p = params

@@ -23,17 +23,18 @@ sampled shares of new build.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.datasets import load_table
-from plowshare.models.paths import BASE_YEAR, col, growth_path
+from plowshare.core.data import load_table
+from plowshare.core.arrays import BASE_YEAR, col, growth_path
 
 Array = NDArray[np.float64]
-SITES = ("US", "Gulf", "China", "Other")
 
 
-def gdp_path(p: dict[str, Array], years: Array) -> Array:
+def gdp_path(p: Mapping[str, Array], years: Array) -> Array:
     """Real US GDP, (n, T), constant 2025 dollars."""
     return col(p["investment.gdp_2025"]) * growth_path(p["investment.gdp_real_growth"], years)
 
@@ -45,7 +46,7 @@ def capex_history(years: Array) -> Array:
     return np.array([hist.get(int(y), np.nan) if y <= BASE_YEAR else np.nan for y in years])
 
 
-def projected_growth(p: dict[str, Array], years: Array) -> Array:
+def projected_growth(p: Mapping[str, Array], years: Array) -> Array:
     """Growth rate of capex in each year after 2025 (0 up to 2025), (n, T)."""
     t = years[None, :] - BASE_YEAR
     g0 = col(p["investment.capex_growth_2026"])
@@ -54,7 +55,7 @@ def projected_growth(p: dict[str, Array], years: Array) -> Array:
     return np.where(t >= 1, g_inf + (g0 - g_inf) * decay, 0.0)
 
 
-def bubble_factor(p: dict[str, Array], years: Array) -> Array:
+def bubble_factor(p: Mapping[str, Array], years: Array) -> Array:
     """Multiplier on capex from a bubble's correction, (n, T); 1 without a bubble."""
     since = years[None, :] - col(p["investment.bubble_year"])
     remaining = np.clip(1.0 - since / col(p["investment.bubble_recovery_years"]), 0.0, 1.0)
@@ -62,7 +63,7 @@ def bubble_factor(p: dict[str, Array], years: Array) -> Array:
     return 1.0 - np.where(since >= 0, hit, 0.0)
 
 
-def capex(p: dict[str, Array], years: Array, gdp: Array) -> Array:
+def capex(p: Mapping[str, Array], years: Array, gdp: Array) -> Array:
     """Global capex of AI data-centre builders (all of it, AI and not), (n, T), before a bubble."""
     mult = col(p["investment.capex_other_multiplier"])
     base = col(p["investment.capex_2025"]) * mult
@@ -76,7 +77,7 @@ def capex(p: dict[str, Array], years: Array, gdp: Array) -> Array:
     return np.where(np.isfinite(hist), hist, proj)
 
 
-def ai_share(p: dict[str, Array], years: Array) -> Array:
+def ai_share(p: Mapping[str, Array], years: Array) -> Array:
     """Share of capex that buys AI data centres, (n, T): constant from 2025, lower before.
 
     Before 2025 the share is scaled back at ``ai_share_growth_history`` a year, so that
@@ -90,7 +91,7 @@ def ai_share(p: dict[str, Array], years: Array) -> Array:
     )
 
 
-def site_shares(p: dict[str, Array]) -> Array:
+def site_shares(p: Mapping[str, Array]) -> Array:
     """Shares of new build by site, (n, 4), summing to one."""
     raw = np.column_stack(
         [
@@ -104,7 +105,7 @@ def site_shares(p: dict[str, Array]) -> Array:
     return shares / shares.sum(axis=1, keepdims=True)
 
 
-def run(params: dict[str, Array], years: Array) -> dict[str, Array]:
+def run(params: Mapping[str, Array], years: Array) -> dict[str, Array]:
     """Run the investment model for all draws; see the module docstring for the equations."""
     p = params
     years = np.asarray(years, dtype=np.float64)
@@ -122,7 +123,7 @@ def run(params: dict[str, Array], years: Array) -> dict[str, Array]:
         "ai_capex_usd": ai,
         "cost_per_gw_usd": cost,
         "new_capacity_gw": new_gw,
-        "new_capacity_gw_by_site": new_gw[:, :, None] * shares[:, None, :],
+        "new_capacity_gw_by_region": new_gw[:, :, None] * shares[:, None, :],
         "us_compute_spending_usd": ai * shares[:, :1],
         "bubble_factor": bubble_factor(p, years),
     }

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from plowshare.datasets import load_table
+from plowshare.core.data import load_table
+from plowshare.core.dims import STATES
 
 Array = NDArray[np.float64]
 
-# the exposure measures a scenario can choose with labor.exposure_measure (an index)
+# the exposure measures a scenario can choose with labor.exposure_measure (a category)
 MEASURES = (
     "beta_gpt4",
     "beta_human",
@@ -75,7 +76,9 @@ def group_data() -> GroupData:
     st = load_table("state_major_group").copy()
     st["major_group"] = st["major_group"].astype(str).str.zfill(2)
     st["employment"] = st["employment"].astype(float)
-    states = tuple(sorted(str(s) for s in st["state"].unique()))
+    states = STATES
+    if set(st["state"].unique()) != set(STATES):
+        raise RuntimeError("data/state_major_group.csv does not list exactly core.dims.STATES")
     piv = st.pivot_table(
         index="major_group", columns="state", values="employment", aggfunc="sum", fill_value=0.0
     ).reindex(index=list(groups), columns=list(states), fill_value=0.0)

@@ -31,17 +31,20 @@ by group and by state, per year.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.labor.data import group_data
-from plowshare.models.paths import BASE_YEAR, col
+from plowshare.core.contract import category, is_on
+from plowshare.models.labor.data import MEASURES, group_data
+from plowshare.core.arrays import BASE_YEAR, col
 
 Array = NDArray[np.float64]
 LN9 = float(np.log(9.0))
 
 
-def adoption(p: dict[str, Array], years: Array, tai_year: Array, lag: float | Array = 0.0) -> Array:
+def adoption(p: Mapping[str, Array], years: Array, tai_year: Array, lag: float | Array = 0.0) -> Array:
     """Share of exposed work automated, (n, T); zero in draws where TAI never arrives."""
     d = col(p["labor.diffusion_years_10_to_50"])
     mid = col(tai_year) + col(p["labor.deployment_lag_years"]) + d
@@ -50,7 +53,7 @@ def adoption(p: dict[str, Array], years: Array, tai_year: Array, lag: float | Ar
     return np.where(np.isfinite(col(tai_year)), a, 0.0)
 
 
-def run(params: dict[str, Array], years: Array, *, tai_year: Array) -> dict[str, Array]:
+def run(params: Mapping[str, Array], years: Array, *, tai_year: Array) -> dict[str, Array]:
     """Run the labour model for all draws.
 
     Parameters
@@ -62,12 +65,12 @@ def run(params: dict[str, Array], years: Array, *, tai_year: Array) -> dict[str,
     p = params
     years = np.asarray(years, dtype=np.float64)
     gd = group_data()
-    measure = np.clip(np.round(p["labor.exposure_measure"]).astype(int), 0, len(gd.exposure) - 1)
+    measure = category(p, "labor.exposure_measure", MEASURES)
     x = gd.exposure[measure]  # (n, G), today's exposure
     # at TAI, knowledge work not exposed today becomes automatable too, by the uplift share
     x = x + col(p["labor.capability_uplift"]) * gd.knowledge[None, :] * (1.0 - x)
     grow = (1.0 + col(p["labor.employment_growth"])) ** (years[None, :] - BASE_YEAR)  # (n, T)
-    fixed = p["labor.use_milestone_timing"] < 0.5
+    fixed = ~is_on(p["labor.use_milestone_timing"])
     start = np.where(fixed, p["labor.fixed_start_year"], tai_year)
     a = adoption(p, years, start)
     a_lag = adoption(p, years, start, lag=p["labor.new_work_automation_lag_years"][:, None])

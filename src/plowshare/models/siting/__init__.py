@@ -1,6 +1,18 @@
 """Where new AI data centres are built, under state moratoria and their alternatives."""
 
-from plowshare.models.siting import data
-from plowshare.models.siting.model import DESTINATIONS, run
+from plowshare.core.contract import ModelSpec, Upstream, outputs_from
+from plowshare.models.siting import data, summary
+from plowshare.models.siting.model import run
 
-__all__ = ["DESTINATIONS", "data", "run"]
+SPEC = ModelSpec(
+    name="siting",
+    run=run,
+    outputs=outputs_from(__file__),
+    upstream={
+        "new_capacity_gw_by_region": Upstream("investment", "new_capacity_gw_by_region", True),
+        "cost_per_gw_usd": Upstream("investment", "cost_per_gw_usd", True),
+    },
+    summary=summary,
+)
+
+__all__ = ["SPEC", "data", "run"]

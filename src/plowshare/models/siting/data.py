@@ -1,4 +1,4 @@
-"""The sites table (50 states, DC, Gulf, China, other) and the policy groups built from it."""
+"""The sites table (50 states, DC, Gulf, China, other), in the order of ``core.dims.SITES``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.datasets import load_table
+from plowshare.core.data import load_table
+from plowshare.core.dims import INTERNATIONAL, SITES
 
 Array = NDArray[np.float64]
-INTERNATIONAL = ("GULF", "CHINA", "OTHER")
-# named groups of states a policy lever can select (index -> name)
-GROUPS = ("none", "states with moratorium bills", "Democratic trifectas", "all US states")
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,6 @@ class SiteData:
     residential_sales_twh: Array  # (51,)
     total_sales_twh: Array  # (51,)
     residential_customers: Array  # (51,) (NaN where unknown)
-    groups: Array  # (len(GROUPS), 51) 0/1 membership
 
     def index(self, site: str) -> int:
         return self.sites.index(site)
@@ -46,9 +43,8 @@ def site_data() -> SiteData:
     n = len(states)
     share = _col(states, "pipeline_share", 0.0)
     share = share / share.sum()
-    bills = _col(states, "state_moratorium_bills_2026", 0.0) > 0
-    dem = (states["trifecta"].astype(str) == "D").to_numpy()
-    groups = np.vstack([np.zeros(n), bills, dem, np.ones(n)]).astype(np.float64)
+    if tuple(order) != SITES:
+        raise RuntimeError("data/sites.csv is not in the order of core.dims.SITES")
     return SiteData(
         sites=tuple(order),
         n_states=n,
@@ -59,5 +55,4 @@ def site_data() -> SiteData:
         residential_sales_twh=_col(states, "residential_sales_twh_2024"),
         total_sales_twh=_col(states, "retail_sales_total_twh_2024"),
         residential_customers=_col(states, "residential_customers_2024"),
-        groups=groups,
     )

@@ -19,18 +19,20 @@ and less a lost share.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.paths import col
+from plowshare.core.arrays import col
+from plowshare.core.dims import DESTINATIONS
 from plowshare.models.siting.data import site_data
 
 Array = NDArray[np.float64]
 REGION_US, REGION_GULF, REGION_CHINA, REGION_OTHER = range(4)
-DESTINATIONS = ("other US states", "Gulf", "abroad")
 
 
-def window(p: dict[str, Array], years: Array, name: str) -> Array:
+def window(p: Mapping[str, Array], years: Array, name: str) -> Array:
     """1.0 while a policy holds (from its start year, before its end year), (n, T)."""
     y = years[None, :]
     return ((y >= col(p[f"siting.{name}_start"])) & (y < col(p[f"siting.{name}_end"]))).astype(
@@ -38,16 +40,16 @@ def window(p: dict[str, Array], years: Array, name: str) -> Array:
     )
 
 
-def members(p: dict[str, Array], name: str) -> Array:
-    """0/1 membership of each state in the policy's chosen group, (n, 51)."""
-    sd = site_data()
-    g = np.clip(np.round(p[f"siting.{name}_group"]).astype(int), 0, len(sd.groups) - 1)
-    return sd.groups[g]
+def members(p: Mapping[str, Array], name: str) -> Array:
+    """Each state's weight in the policy, (n, 51): 1 for a member of its ``*_states`` lever."""
+    return np.asarray(p[f"siting.{name}_states"], dtype=np.float64)
 
 
-def active(p: dict[str, Array], name: str) -> bool:
-    """Does any draw select a non-empty group for this policy?"""
-    return bool(np.any(np.round(p[f"siting.{name}_group"]) > 0))
+def active(p: Mapping[str, Array], name: str) -> bool:
+    """Does this policy hold in some state?"""
+    if name == "tax" and np.any(p["siting.compute_tax_rate_by_state"]):
+        return True
+    return bool(np.any(p[f"siting.{name}_states"]))
 
 
 LEVERS = {  # policy -> its rate parameter
@@ -58,15 +60,24 @@ LEVERS = {  # policy -> its rate parameter
 }
 
 
-def state_policies(p: dict[str, Array], years: Array) -> dict[str, tuple[Array, Array]]:
-    """The policies some draw switches on, factored as (rate while in force (n, T), member
-    states (n, 51)): the per-state value is their outer product, which is never built where
-    a sum over states will do. Policies no draw switches on are absent."""
-    return {
-        name: (window(p, years, name) * col(p[f"siting.{lever}"]), members(p, name))
-        for name, lever in LEVERS.items()
-        if active(p, name)
-    }
+def state_policies(p: Mapping[str, Array], years: Array) -> dict[str, tuple[Array, Array]]:
+    """The policies in force somewhere, factored as (rate while in force (n, T), member
+    weights (n, 51)): the per-state value is their outer product, which is never built where
+    a sum over states will do. Policies in force nowhere are absent.
+
+    The state compute tax takes a rate per state where ``compute_tax_rate_by_state`` gives
+    one: the factors are then (1 while in force, each state's own or the common rate)."""
+    out = {}
+    for name, lever in LEVERS.items():
+        if not active(p, name):
+            continue
+        own = np.asarray(p["siting.compute_tax_rate_by_state"]) if name == "tax" else None
+        if own is not None and own.any():
+            common = col(p[f"siting.{lever}"]) * members(p, name)
+            out[name] = (window(p, years, name), np.where(own > 0, own, common))
+        else:
+            out[name] = (window(p, years, name) * col(p[f"siting.{lever}"]), members(p, name))
+    return out
 
 
 def over_members(pol: dict[str, tuple[Array, Array]], name: str, x: Array) -> Array:
@@ -103,10 +114,10 @@ def delayed(flow: Array, delay: Array) -> Array:
 
 
 def run(
-    params: dict[str, Array],
+    params: Mapping[str, Array],
     years: Array,
     *,
-    new_capacity_gw_by_site: Array,
+    new_capacity_gw_by_region: Array,
     cost_per_gw_usd: Array,
 ) -> dict[str, Array]:
     """Allocate new capacity among sites under the scenario's state policies."""
@@ -114,7 +125,7 @@ def run(
     years = np.asarray(years, dtype=np.float64)
     sd = site_data()
     ns = sd.n_states
-    demand = new_capacity_gw_by_site
+    demand = new_capacity_gw_by_region
     us_firms = demand[:, :, [REGION_US, REGION_GULF, REGION_OTHER]].sum(axis=2)  # (n, T)
     safe = np.maximum(us_firms, 1e-12)[:, :, None]
     s0 = np.concatenate(
@@ -134,7 +145,7 @@ def run(
         beta.update({k: -col(p["siting.cost_sensitivity"]) for k in ("tax", "equity", "safety")})
         names = list(pol)
         coef = np.stack([beta[k] * pol[k][0] for k in names], axis=2)  # (n, T, k)
-        member = np.stack([pol[k][1] for k in names], axis=1).astype(np.float64)  # (n, k, 51)
+        member = np.stack([pol[k][1] for k in names], axis=1)  # (n, k, 51)
         util = np.log(np.maximum(s0, 1e-300))
         util[:, :, :ns] += np.matmul(coef, member)
         p_all = softmax(util)
@@ -161,7 +172,7 @@ def run(
     tax_revenue = over_members(pol, "tax", gw_states) * cost_per_gw_usd
     equity = over_members(pol, "equity", gw_states) * cost_per_gw_usd
     if "mandate" in pol:
-        member = pol["mandate"][1].astype(np.float64)
+        member = pol["mandate"][1]
         mandate = window(p, years, "mandate")[:, :, None] * member[:, None, :]
         mandate_gw = np.einsum("nts,nts->nt", gw_states, mandate)
     else:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
-from .core.params import package_root
+
+def package_root() -> Path:
+    """The installed ``plowshare`` package folder (shipped tables, scenarios, races)."""
+    return Path(str(resources.files("plowshare")))
 
 
 @cache

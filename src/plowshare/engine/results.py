@@ -22,7 +22,7 @@ import pandas as pd
 import xarray as xr
 from numpy.typing import NDArray
 
-from .pipeline import MODELS
+from plowshare.core import registry
 
 Array = NDArray[np.float64]
 QUANTILES = (0.05, 0.5, 0.95)
@@ -33,21 +33,37 @@ def to_dataset(
     params: dict[str, Array],
     years: Array,
     attrs: dict[str, Any],
+    inputs: dict[str, dict[str, Any]] | None = None,
 ) -> xr.Dataset:
-    """Build the Dataset: (draw,), (draw, year) and (draw, year, extra) variables."""
+    """Build the Dataset: (draw,), (draw, year) and (draw, year, extra) variables.
+
+    Dimensions and coordinates come from each model's declared outputs; two models that
+    give one dimension different labels are refused (one name per dimension).
+    """
     n = len(next(iter(params.values())))
     coords: dict[str, Any] = {"draw": np.arange(n), "year": np.asarray(years, dtype=int)}
+    owner: dict[str, str] = {}
     data: dict[str, Any] = {}
     for model, outs in outputs.items():
-        spec = MODELS[model]
+        spec = registry.get(model)
         for name, arr in outs.items():
-            dims = spec.dims.get(name, ("draw", "year")[: arr.ndim])
+            dims = spec.outputs[name].dims
+            if len(dims) != arr.ndim:
+                raise RuntimeError(f"{model}.{name}: declared dims {dims}, got shape {arr.shape}")
             for d in dims:
+                if d in ("draw", "year"):
+                    continue
+                labels = spec.labels(d, (inputs or {}).get(model))
                 if d not in coords:
-                    coords[d] = spec.labels(d)
+                    coords[d], owner[d] = labels, model
+                elif list(coords[d]) != labels:
+                    raise RuntimeError(
+                        f"dimension '{d}' has different labels in {owner[d]} and {model}"
+                    )
             data[f"{model}.{name}"] = (dims, arr)
     for name, arr in params.items():
-        data[f"param.{name}"] = (("draw",), arr)
+        if arr.ndim == 1:  # states levers (n, 51) are recorded in attrs, not per draw
+            data[f"param.{name}"] = (("draw",), arr)
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 

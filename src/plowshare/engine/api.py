@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import xarray as xr
 
-from .core.pipeline import MODELS, Progress, draw_params, order, run_chunked
-from .core.results import to_dataset
-from .core.scenario import Scenario, load_scenario
+from plowshare.core.scenario import Scenario, load_scenario
+
+from .pipeline import Progress, choices_of, draw_params, draw_streams, order, run_chunked
+from .results import to_dataset
 
 __all__ = ["load_scenario", "package_version", "run"]
 
@@ -48,8 +50,7 @@ def run(
     """
     n = scenario.run.draws if draws is None else draws
     s = scenario.run.seed if seed is None else seed
-    # the contest model runs on race files (`plowshare contest`), not in the pipeline
-    models = order([m for m in scenario.models if m in MODELS])
+    models = order(scenario.models)
     all_years = np.asarray(scenario.years, dtype=np.float64)
     params = draw_params(
         scenario.registry,
@@ -60,6 +61,7 @@ def run(
         scenario.correlations,
         file=scenario.path,
     )
+    inputs = scenario.loaded_inputs()
     idx = None if years is None else [scenario.years.index(y) for y in years]
     results = run_chunked(
         params,
@@ -69,7 +71,15 @@ def run(
         progress,
         keep=outputs,
         keep_years=idx,
+        inputs=inputs,
+        streams=draw_streams(models, inputs, n, s),
+        choices=choices_of(scenario.registry),
     )
+    levers = {
+        p.name: p.display_value()
+        for p in scenario.registry
+        if p.role == "lever" and p.model in models and p.kind != "number"
+    }
     attrs = {
         "plowshare_version": package_version(),
         "scenario": scenario.name,
@@ -78,7 +88,41 @@ def run(
         "draws": n,
         "method": scenario.run.method,
         "models": ",".join(models),
+        "inputs": json.dumps(scenario.inputs, sort_keys=True),
+        "levers": json.dumps(levers, sort_keys=True),
         "note": "Explores consequences of stated assumptions; not a forecast.",
     }
     kept = all_years if idx is None else all_years[idx]
-    return to_dataset(results, params, kept, attrs)
+    return to_dataset(results, params, kept, attrs, inputs)
+
+
+def upstream_of(
+    scenario: Scenario, model: str, draws: int, seed: int | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
+    """One model's sampled parameters, the years and its upstream arguments, from running
+    every model before it in the scenario (for solvers that call the model many times)."""
+    from plowshare.core.errors import InputError
+
+    from .pipeline import run_models
+
+    models = order(scenario.models)
+    if model not in models:
+        raise InputError(f"the scenario does not run the {model} model", key="run.models")
+    s = scenario.run.seed if seed is None else seed
+    years = np.asarray(scenario.years, dtype=np.float64)
+    params = draw_params(
+        scenario.registry, models, draws, s, scenario.run.method, scenario.correlations,
+        file=scenario.path,
+    )
+    before = models[: models.index(model)]
+    inputs = scenario.loaded_inputs()
+    out = run_models(
+        params, years, before, inputs, draw_streams(before, inputs, draws, s),
+        choices_of(scenario.registry),
+    ) if before else {}
+    from plowshare.core import registry
+
+    spec = registry.get(model)
+    kwargs = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
+    mine = {k: v for k, v in params.items() if k.split(".", 1)[0] == model}
+    return mine, years, kwargs

@@ -6,12 +6,24 @@ run ``make docs`` after changing any ``params.toml`` or ``data/sources.toml``.
 
 from __future__ import annotations
 
-from .core.distributions import fmt
-from .core.params import Registry
+from plowshare.core.distributions import fmt
+from plowshare.core.params import Param, Registry
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def value_text(p: Param) -> str:
+    return fmt(p.value, p.unit) if p.kind == "number" else p.display_value()
+
+
+def dist_text(p: Param) -> str:
+    if p.kind == "category":
+        return "one of: " + ", ".join(p.choices)
+    if p.kind == "states":
+        return "state codes or a group" + (", or a rate per state" if p.rates else "")
+    return p.dist.describe(p.unit)
 
 
 def params_markdown(reg: Registry) -> str:
@@ -42,8 +54,8 @@ def params_markdown(reg: Registry) -> str:
         ]
         for p in ps:
             lines.append(
-                f"| `{p.short}` | {p.role} | {fmt(p.value, p.unit)} | {p.unit} | "
-                f"{_cell(p.dist.describe(p.unit))} | {p.status} |"
+                f"| `{p.short}` | {p.role} | {_cell(value_text(p))} | {p.unit} | "
+                f"{_cell(dist_text(p))} | {p.status} |"
             )
         lines.append("")
         for p in ps:

@@ -1,0 +1,162 @@
+"""`plowshare run`, `compare` and `solve`: a scenario through the engine, printed or written."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from plowshare.core.errors import InputError, nearest
+from plowshare.core.scenario import load_scenario
+from plowshare.engine import api
+from plowshare.engine.results import export, write_atomic
+from plowshare.engine.tables import (
+    compare_lines,
+    compare_rows,
+    extra_rows,
+    run_rows,
+    summary_lines,
+)
+
+from .common import (
+    FOOTER,
+    DrawsOpt,
+    SeedOpt,
+    YearsOpt,
+    app,
+    header,
+    out,
+    parse_years,
+    print_table,
+    progress_bar,
+    run_scenario,
+    safe,
+    slug,
+)
+from .contest import print_race
+
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, JSON here.")
+]
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or a shipped name.")],
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    years: YearsOpt = None,
+    out_dir: OutOpt = None,
+) -> None:
+    """Run a scenario and print its key outputs: median (p5 to p95) by year."""
+    sc = load_scenario(scenario)
+    ys = parse_years(years, sc)
+    t0 = time.perf_counter()
+    ds = run_scenario(sc, draws, seed, sc.name, years=None if out_dir is not None else ys)
+    secs = time.perf_counter() - t0
+    header(sc)
+    rows = run_rows(ds, ys) + extra_rows(ds, ys)
+    if rows:
+        print_table(
+            f"{ds.attrs['draws']:,} draws, seed {ds.attrs['seed']} "
+            f"({secs:.2f} s); median \\[p5, p95]; constant 2025 dollars",
+            ys,
+            rows,
+        )
+    for line in summary_lines(ds, ys):
+        out.print(line, markup=False, highlight=False)
+    if "contest.shares" in ds:
+        print_race(ds)
+    out.print(FOOTER)
+    if out_dir is not None:
+        for p in export(ds, out_dir, ys):
+            out.print(f"wrote {safe(p)}", highlight=False)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="Baseline scenario (file or shipped name).")],
+    b: Annotated[str, typer.Argument(help="Alternative scenario.")],
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    years: YearsOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the differences as JSON here.")
+    ] = None,
+) -> None:
+    """Run two scenarios with common random numbers and print B − A with its band."""
+    sa, sb = load_scenario(a), load_scenario(b)
+    ys = parse_years(years, sb)
+    n = draws if draws is not None else max(sa.run.draws, sb.run.draws)
+    s = seed if seed is not None else sa.run.seed
+    da = run_scenario(sa, n, s, sa.name, years=ys)
+    db = run_scenario(sb, n, s, sb.name, years=ys)
+    rows = compare_rows(da, db, ys)
+    print_table(
+        f"{safe(sb.name)} minus {safe(sa.name)}: median \\[p5, p95] of the per-draw "
+        f"difference ({n:,} draws, seed {s}, common random numbers)",
+        ys,
+        rows,
+    )
+    for line in compare_lines(da, db, sb.name):
+        out.print(line, markup=False, highlight=False)
+    if out_dir is not None:
+        payload = {
+            "a": sa.name,
+            "b": sb.name,
+            "draws": n,
+            "seed": s,
+            "years": ys,
+            "rows": [dict(zip(["output", "unit", *map(str, ys)], r, strict=True)) for r in rows],
+        }
+        path = out_dir / f"compare-{slug(sa.name)}-{slug(sb.name)}.json"
+        write_atomic(path, lambda t: t.write_text(json.dumps(payload, indent=2)))
+        out.print(f"wrote {safe(path)}", highlight=False)
+
+
+@app.command()
+def solve(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or a shipped name.")],
+    instrument: Annotated[
+        str, typer.Option(help="compute_tax, mcap_tax, nationalisation or permit_equity.")
+    ] = "compute_tax",
+    year: Annotated[int, typer.Option(help="Year in which need must be covered.")] = 2035,
+    horizon: Annotated[bool, typer.Option(help="Cover need in every year up to --year.")] = False,
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+) -> None:
+    """Find the smallest rate of one instrument that covers need, per draw."""
+    from plowshare.models.fund.solve import SOLVABLE, solve_rate
+
+    if instrument not in SOLVABLE:
+        raise InputError(
+            f"one of {', '.join(SOLVABLE)} expected",
+            key="--instrument",
+            suggestion=nearest(instrument, SOLVABLE),
+        )
+    sc = load_scenario(scenario)
+    if year not in sc.years:
+        raise InputError(
+            f"a year within {sc.years.start}–{sc.years.stop - 1} expected, got {year}", key="--year"
+        )
+    n = min(sc.run.draws, 5000) if draws is None else draws
+    with progress_bar(f"solving {instrument}", enabled=n >= 20_000):
+        params, ys, upstream = api.upstream_of(sc, "fund", n, seed)
+        rate = solve_rate(params, ys, instrument, year, horizon, **upstream)
+    finite = np.isfinite(rate)
+    what = f"every year to {year}" if horizon else f"in {year}"
+    out.print(
+        f"[bold]{safe(sc.name)}[/bold]: smallest {instrument.replace('_', ' ')} rate covering "
+        f"need {what} ({n:,} draws)"
+    )
+    if finite.any():
+        q = np.quantile(rate[finite], [0.05, 0.5, 0.95])
+        out.print(f"  median {q[1]:.2%} \\[p5 {q[0]:.2%}, p95 {q[2]:.2%}] among solvable draws")
+    out.print(
+        f"  no rate up to {SOLVABLE[instrument][1]:.0%} suffices in {1 - finite.mean():.0%}"
+        " of draws"
+    )

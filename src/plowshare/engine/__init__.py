@@ -1,0 +1,1 @@
+"""The engine: orders the models from their specs, runs chunks of draws, assembles results."""

@@ -1,0 +1,185 @@
+"""Wire the models together in dependency order and run them over all draws.
+
+The models come from :mod:`plowshare.core.registry`; each spec declares which of its
+arguments an upstream model may feed (``upstream``: argument → (model, output)). The
+pipeline runs the models present in dependency order; an argument whose upstream model is
+absent is left out, and the model falls back on its own placeholder path (e.g. the fund's
+parametric displacement when the labour model does not run).
+
+Draws are processed in chunks of ``chunk_size`` so memory stays bounded; models are
+elementwise across draws, and a model's extra random streams are drawn for all draws
+before chunking, so results do not depend on the chunking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from plowshare.core import registry
+from plowshare.core.contract import ModelSpec, Params
+from plowshare.core.errors import InputError
+from plowshare.core.params import Registry
+from plowshare.core.sampling import Correlation, Method, sample, uniforms
+
+Array = NDArray[np.float64]
+Progress = Callable[[int, int], None]
+Inputs = Mapping[str, Mapping[str, Any]]  # model -> input name -> loaded case or option
+Streams = dict[str, dict[str, Array]]  # model -> stream key -> (n, m) uniforms
+
+
+def with_requirements(models: Sequence[str]) -> list[str]:
+    """The given models plus every model they require upstream, transitively."""
+    out = list(dict.fromkeys(models))
+    for m in out:  # grows while iterating: a breadth-first closure
+        spec = registry.get(m)
+        out += [u.model for u in spec.upstream.values() if u.required and u.model not in out]
+    return out
+
+
+def order(models: Sequence[str]) -> list[str]:
+    """Models and their requirements in dependency order (upstream first); refuses cycles."""
+    if not models:
+        raise InputError("at least one model expected", key="run.models")
+    done: list[str] = []
+    pending = with_requirements(models)
+    while pending:
+        ready = [
+            m
+            for m in pending
+            if all(u.model not in pending for u in registry.get(m).upstream.values())
+        ]
+        if not ready:
+            raise InputError(f"models depend on each other in a cycle: {pending}", key="models")
+        done.extend(ready)
+        pending = [m for m in pending if m not in ready]
+    return done
+
+
+def call(
+    spec: ModelSpec,
+    params: Params,
+    years: Array,
+    upstream: dict[str, Array],
+    inputs: Mapping[str, Any] | None,
+    streams: dict[str, Array] | None,
+) -> dict[str, Array]:
+    """Call one model's run function with what its spec asks for."""
+    extra: dict[str, Any] = {}
+    if spec.inputs:
+        extra["inputs"] = dict(inputs or {})
+    if spec.streams is not None:
+        extra["streams"] = streams or {}
+    return spec.run(params, years, **extra, **upstream)
+
+
+def run_models(
+    params: Mapping[str, Array],
+    years: Array,
+    models: Sequence[str],
+    inputs: Inputs | None = None,
+    streams: Streams | None = None,
+    choices: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, dict[str, Array]]:
+    """Run each model once over the given draws; returns model → output → array."""
+    out: dict[str, dict[str, Array]] = {}
+    for name in order(models):
+        spec = registry.get(name)
+        up = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
+        mp = {k: v for k, v in params.items() if k.split(".", 1)[0] == name}
+        view = Params(mp, choices)
+        out[name] = call(
+            spec, view, years, up, (inputs or {}).get(name), (streams or {}).get(name)
+        )
+    return out
+
+
+def draw_streams(models: Sequence[str], inputs: Inputs, n: int, seed: int) -> Streams:
+    """Every model's extra uniform streams for all ``n`` draws (plain Monte Carlo)."""
+    out: Streams = {}
+    for name in models:
+        spec = registry.get(name)
+        if spec.streams is None:
+            continue
+        wanted = spec.streams(dict(inputs.get(name, {})))
+        out[name] = {
+            key: np.column_stack([uniforms(s, n, seed, "mc") for s in names])
+            for key, names in wanted.items()
+        }
+    return out
+
+
+def has_year(model: str, output: str) -> bool:
+    """Does this output have a year axis (always the second)?"""
+    return registry.get(model).outputs[output].has_year
+
+
+def run_chunked(
+    params: Mapping[str, Array],
+    years: Array,
+    models: Sequence[str],
+    chunk_size: int,
+    progress: Progress | None = None,
+    keep: Collection[str] | None = None,
+    keep_years: Sequence[int] | None = None,
+    inputs: Inputs | None = None,
+    streams: Streams | None = None,
+    choices: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, dict[str, Array]]:
+    """Run in chunks of draws into preallocated arrays; identical to one big run.
+
+    Each chunk's outputs are copied into arrays sized for all draws, so peak memory is
+    the full result plus one chunk (not two full copies, as concatenation would need).
+    ``keep`` (dotted ``model.output`` names) drops every other output as each chunk
+    finishes, and ``keep_years`` (indices into ``years``) keeps only those years of
+    every output with a year axis, so a million-draw run can keep just what it reports.
+    """
+    n = len(next(iter(params.values())))
+    starts = range(0, n, chunk_size)
+    out: dict[str, dict[str, Array]] = {}
+    for i, s in enumerate(starts):
+        chunk = {k: v[s : s + chunk_size] for k, v in params.items()}
+        st = {m: {k: a[s : s + chunk_size] for k, a in d.items()} for m, d in (streams or {}).items()}
+        part = run_models(chunk, years, models, inputs, st, choices)
+        if keep is not None:
+            part = {
+                m: {o: a for o, a in outs.items() if f"{m}.{o}" in keep} for m, outs in part.items()
+            }
+        if keep_years is not None:
+            part = {
+                m: {o: a[:, keep_years] if has_year(m, o) else a for o, a in outs.items()}
+                for m, outs in part.items()
+            }
+        if progress:
+            progress(i + 1, len(starts))
+        if len(starts) == 1:
+            return part
+        for m, outs in part.items():
+            dest = out.setdefault(m, {})
+            for o, arr in outs.items():
+                if o not in dest:
+                    dest[o] = np.empty((n, *arr.shape[1:]), dtype=arr.dtype)
+                dest[o][s : s + len(arr)] = arr
+    return out
+
+
+def draw_params(
+    reg: Registry,
+    models: Sequence[str],
+    draws: int,
+    seed: int,
+    method: Method = "lhs",
+    correlations: Sequence[Correlation] = (),
+    file: str | None = None,
+) -> dict[str, Array]:
+    """Sample the parameters of the given models."""
+    plist = [p for p in reg if p.model in models]
+    return sample(plist, draws, seed, method, correlations, file=file)
+
+
+def choices_of(reg: Registry) -> dict[str, tuple[str, ...]]:
+    """The named options of every category lever."""
+    return {p.name: p.choices for p in reg if p.kind == "category"}
