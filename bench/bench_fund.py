@@ -32,12 +32,12 @@ import numpy as np
 
 import plowshare
 from plowshare.core.registry import models as registered
+from plowshare.core.scenario import Scenario, shipped_scenarios
 from plowshare.engine.pipeline import draw_params, order, run_models
+from plowshare.engine.tables import displayed_outputs
+from plowshare.models.fund.solve import solve_rate
 
 MODELS = registered()
-from plowshare.core.scenario import Scenario, shipped_scenarios
-from plowshare.models.fund.solve import solve_rate
-from plowshare.engine.tables import displayed_outputs
 
 CHUNK = 250_000
 BIG = ("mcap-tax-5pct", "at-the-limit", "nationalisation", "baseline")

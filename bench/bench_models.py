@@ -28,10 +28,10 @@ import plowshare
 from plowshare.core.registry import models as registered
 from plowshare.engine.pipeline import draw_params, order, run_models
 
-MODELS = registered()
-
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_fund import measure
+
+MODELS = registered()
 
 DAVIDSON_S = (0.4, 0.6)
 STAGES = (

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from plowshare.core.params import default_registry
 from plowshare.cli.docs import params_markdown
+from plowshare.core.params import default_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,10 +14,10 @@ rates contains the observed 4.8x.
 import numpy as np
 import pytest
 
-from plowshare.core.params import default_registry
-from plowshare.engine.pipeline import order, run_models
-from plowshare.core.sampling import sample
 from plowshare.core.data import load_table
+from plowshare.core.params import default_registry
+from plowshare.core.sampling import sample
+from plowshare.engine.pipeline import order, run_models
 
 YEARS = np.arange(2018, 2026, dtype=np.float64)
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plowshare.engine import api
 from plowshare.core.params import default_registry
 from plowshare.core.sampling import sample
 from plowshare.core.scenario import load_scenario
+from plowshare.engine import api
 from plowshare.models.futures.model import ADMINS, OUTCOMES, run
 
 N = 64

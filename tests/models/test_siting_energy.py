@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plowshare.core.params import default_registry
-from plowshare.engine.pipeline import run_models
-from plowshare.core.sampling import sample
-from plowshare.models.labor.data import group_data
 from plowshare.core.dims import STATES, state_groups, state_vector
+from plowshare.core.params import default_registry
+from plowshare.core.sampling import sample
+from plowshare.engine.pipeline import run_models
+from plowshare.models.labor.data import group_data
 from plowshare.models.siting.data import site_data
 
 from ..conftest import YEARS
@@ -136,7 +136,9 @@ def test_a_state_moratorium_never_raises_us_capacity_and_barely_moves_compute(se
 def test_a_clean_energy_mandate_never_raises_emissions_in_its_states(seed):
     base = run(draws(seed))["energy"]
     mand = run(
-        draws(seed, siting__mandate_states="democratic-trifectas", siting__time_to_power_cut_years=0.0)
+        draws(
+            seed, siting__mandate_states="democratic-trifectas", siting__time_to_power_cut_years=0.0
+        )
     )
     dem = closed("democratic-trifectas")
     assert (

@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plowshare.core.params import default_registry
-from plowshare.engine.pipeline import run_models
 from plowshare.core.sampling import sample
+from plowshare.engine.pipeline import run_models
 
 from ..conftest import YEARS
 

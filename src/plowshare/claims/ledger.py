@@ -231,4 +231,3 @@ def evaluate(
             )
         )
     return results
-

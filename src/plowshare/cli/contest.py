@@ -108,7 +108,9 @@ def print_equilibrium(eq: xr.Dataset) -> None:
         cells = [f"{v / 1e6:,.0f}"]
         for _, var in cols[1:]:
             x = eq[f"contest.{var}"].values[:, j]
-            cells.append(pct(float(x.mean())) if "probability" in var else f"{np.median(x) / 1e6:,.2f}")
+            cells.append(
+                pct(float(x.mean())) if "probability" in var else f"{np.median(x) / 1e6:,.2f}"
+            )
         e.add_row(*cells)
     out.print(e)
 

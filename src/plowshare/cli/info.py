@@ -13,9 +13,9 @@ from plowshare.core.dims import GROUP_DESCRIPTIONS, state_groups
 from plowshare.core.errors import InputError, nearest
 from plowshare.core.params import default_registry
 from plowshare.core.scenario import load_scenario, shipped_scenarios
-from .docs import params_markdown
 
 from .common import app, out, safe
+from .docs import params_markdown
 
 
 @app.command()
@@ -85,9 +85,7 @@ def params(
         groups = state_groups()
         out.print(
             "State groups a states lever accepts: "
-            + "; ".join(
-                f"{g} ({len(groups[g])} states: {GROUP_DESCRIPTIONS[g]})" for g in groups
-            )
+            + "; ".join(f"{g} ({len(groups[g])} states: {GROUP_DESCRIPTIONS[g]})" for g in groups)
             + ".",
             highlight=False,
         )

@@ -39,9 +39,7 @@ from .common import (
 )
 from .contest import print_race
 
-OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, JSON here.")
-]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, JSON here.")]
 
 
 @app.command()

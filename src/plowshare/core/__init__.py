@@ -1,1 +1,1 @@
-"""Core: contract, registry, dims, parameters, sampling, scenarios; imports nothing else of plowshare."""
+"""Core: contract, registry, dims, parameters, sampling, scenarios (imports no other layer)."""

@@ -66,7 +66,7 @@ class InputSpec:
     ``coords(case)`` the labels of the dimensions that depend on it (e.g. candidates)."""
 
     load: Callable[[str], Any]
-    coords: Callable[[Any], dict[str, Sequence[str]]] = lambda _case: {}
+    coords: Callable[[Any], Mapping[str, Sequence[str]]] = lambda _case: {}
     required: bool = True
     options: tuple[str, ...] = ()  # further keys the model accepts under [inputs]
 
@@ -94,8 +94,8 @@ class ModelSpec:
             return list(SHARED[dim])
         for name, spec in self.inputs.items():
             case = (inputs or {}).get(name)
-            if case is not None and dim in (c := spec.coords(case)):
-                return list(c[dim])
+            if case is not None and dim in (from_case := spec.coords(case)):
+                return list(from_case[dim])
         c = self.coords[dim]
         return list(c() if callable(c) else c)
 

@@ -63,9 +63,7 @@ def state_groups() -> dict[str, tuple[str, ...]]:
     }
 
 
-def state_vector(
-    value: object, *, rates: bool, file: str | None, key: str
-) -> NDArray[np.float64]:
+def state_vector(value: object, *, rates: bool, file: str | None, key: str) -> NDArray[np.float64]:
     """A `states` lever's value as a (51,) weight vector over :data:`STATES`.
 
     Accepts a list of state codes or group names (weight 1 each), a group name, or — where
@@ -106,7 +104,9 @@ def state_vector(
         for code, r in value.items():
             if isinstance(r, bool) or not isinstance(r, int | float) or not 0.0 <= r <= 1.0:
                 raise InputError(
-                    f"a rate in [0, 1] expected for {code}, got {r!r}", file=file, key=f"{key}.{code}"
+                    f"a rate in [0, 1] expected for {code}, got {r!r}",
+                    file=file,
+                    key=f"{key}.{code}",
                 )
             add(code, float(r))
     else:

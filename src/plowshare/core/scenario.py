@@ -367,10 +367,12 @@ def merged_chain(
             f"more than {MAX_INHERITANCE} levels of inheritance", file=file, key="scenario.inherits"
         )
     raw, spec = read_validated(path, file) if raw is None else (raw, validated(raw, file))
-    own = {
+    own: dict[str, Any] = {
         "levers": flatten(spec.levers, leaves=rate_tables()),
-        "inputs": {k: relative_to(v, path) if isinstance(v, str) else v
-                   for k, v in flatten(spec.inputs).items()},
+        "inputs": {
+            k: relative_to(v, path) if isinstance(v, str) else v
+            for k, v in flatten(spec.inputs).items()
+        },
         "overrides": flatten(spec.overrides),
         "correlations": [c.model_dump() for c in spec.correlations],
         "run": dict(raw.get("run", {})),
@@ -381,7 +383,7 @@ def merged_chain(
     parent, full = merged_chain(relative_to(parent_ref, path), (*chain, key))
     mine = {frozenset((c["a"], c["b"])) for c in own["correlations"]}
     corr = [c for c in parent["correlations"] if frozenset((c["a"], c["b"])) not in mine]
-    merged = {
+    merged: dict[str, Any] = {
         section: {**parent[section], **own[section]}
         for section in ("levers", "inputs", "overrides", "run")
     }
@@ -393,16 +395,23 @@ def check_inputs(inputs: dict[str, Any], file: str) -> dict[str, dict[str, Any]]
     """``[inputs]`` as model -> key -> value, each key one the model declares."""
     specs = model_registry.models()
     out: dict[str, dict[str, Any]] = {}
-    valid = [f"{m}.{k}" for m, sp in specs.items() for k in (*sp.inputs, *(
-        o for i in sp.inputs.values() for o in i.options))]
+    valid = [
+        f"{m}.{k}"
+        for m, sp in specs.items()
+        for k in (*sp.inputs, *(o for i in sp.inputs.values() for o in i.options))
+    ]
     for dotted, v in inputs.items():
         model, _, k = dotted.partition(".")
         if dotted not in valid:
-            raise unknown_key("input", f"inputs.{dotted}", [f"inputs.{x}" for x in valid], file=file)
+            raise unknown_key(
+                "input", f"inputs.{dotted}", [f"inputs.{x}" for x in valid], file=file
+            )
         if k in specs[model].inputs:
             if not isinstance(v, str):
                 raise InputError(
-                    f"a shipped name or a path expected, got {v!r}", file=file, key=f"inputs.{dotted}"
+                    f"a shipped name or a path expected, got {v!r}",
+                    file=file,
+                    key=f"inputs.{dotted}",
                 )
             specs[model].inputs[k].load(v)  # refuse a bad case file now, before anything runs
         out.setdefault(model, {})[k] = v

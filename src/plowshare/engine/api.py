@@ -111,15 +111,28 @@ def upstream_of(
     s = scenario.run.seed if seed is None else seed
     years = np.asarray(scenario.years, dtype=np.float64)
     params = draw_params(
-        scenario.registry, models, draws, s, scenario.run.method, scenario.correlations,
+        scenario.registry,
+        models,
+        draws,
+        s,
+        scenario.run.method,
+        scenario.correlations,
         file=scenario.path,
     )
     before = models[: models.index(model)]
     inputs = scenario.loaded_inputs()
-    out = run_models(
-        params, years, before, inputs, draw_streams(before, inputs, draws, s),
-        choices_of(scenario.registry),
-    ) if before else {}
+    out = (
+        run_models(
+            params,
+            years,
+            before,
+            inputs,
+            draw_streams(before, inputs, draws, s),
+            choices_of(scenario.registry),
+        )
+        if before
+        else {}
+    )
     from plowshare.core import registry
 
     spec = registry.get(model)

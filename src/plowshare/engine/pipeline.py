@@ -91,9 +91,7 @@ def run_models(
         up = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
         mp = {k: v for k, v in params.items() if k.split(".", 1)[0] == name}
         view = Params(mp, choices)
-        out[name] = call(
-            spec, view, years, up, (inputs or {}).get(name), (streams or {}).get(name)
-        )
+        out[name] = call(spec, view, years, up, (inputs or {}).get(name), (streams or {}).get(name))
     return out
 
 
@@ -142,7 +140,9 @@ def run_chunked(
     out: dict[str, dict[str, Array]] = {}
     for i, s in enumerate(starts):
         chunk = {k: v[s : s + chunk_size] for k, v in params.items()}
-        st = {m: {k: a[s : s + chunk_size] for k, a in d.items()} for m, d in (streams or {}).items()}
+        st = {
+            m: {k: a[s : s + chunk_size] for k, a in d.items()} for m, d in (streams or {}).items()
+        }
         part = run_models(chunk, years, models, inputs, st, choices)
         if keep is not None:
             part = {

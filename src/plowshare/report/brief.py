@@ -18,10 +18,10 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from plowshare.engine import api
 from plowshare.claims.ledger import ClaimResult, evaluate
 from plowshare.core.params import Registry, default_registry
 from plowshare.core.scenario import load_scenario
+from plowshare.engine import api
 from plowshare.models.contest import load_race
 from plowshare.models.futures import OUTCOMES
 from plowshare.models.siting.data import site_data

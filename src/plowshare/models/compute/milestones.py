@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plowshare.core.arrays import BASE_YEAR, col
-from plowshare.core.dims import BLOCS
 
 Array = NDArray[np.float64]
 SECONDS_PER_DAY = 86_400.0

@@ -4,9 +4,8 @@ the parts that do. Numerically identical to ``model.target_win_probability``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray

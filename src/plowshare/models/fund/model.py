@@ -27,10 +27,10 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.models.fund import need as need_mod
-from plowshare.models.fund import revenue as rev_mod
 from plowshare.core.arrays import col, from_year
 from plowshare.core.contract import is_on
+from plowshare.models.fund import need as need_mod
+from plowshare.models.fund import revenue as rev_mod
 
 Array = NDArray[np.float64]
 COVERED = 1.0 - 1e-9  # coverage at or above this counts as full

@@ -10,7 +10,6 @@ this file's callers.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping
 
 import numpy as np

@@ -64,7 +64,12 @@ def covered_mcap(p: Mapping[str, Array], years: Array, profits: Array) -> Array:
 
 
 def revenues(
-    p: Mapping[str, Array], years: Array, spending: Array, profits: Array, mcap: Array, active: Array
+    p: Mapping[str, Array],
+    years: Array,
+    spending: Array,
+    profits: Array,
+    mcap: Array,
+    active: Array,
 ) -> dict[str, Array]:
     """Revenue by instrument (n, T), the taxed bases and the share of firms issued to the fund."""
     tau_c = col(p["fund.compute_tax_rate"])

@@ -28,8 +28,8 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-from plowshare.core.data import load_table
 from plowshare.core.arrays import BASE_YEAR, col, growth_path
+from plowshare.core.data import load_table
 
 Array = NDArray[np.float64]
 

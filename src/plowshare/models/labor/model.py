@@ -36,15 +36,17 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from plowshare.core.arrays import BASE_YEAR, col
 from plowshare.core.contract import category, is_on
 from plowshare.models.labor.data import MEASURES, group_data
-from plowshare.core.arrays import BASE_YEAR, col
 
 Array = NDArray[np.float64]
 LN9 = float(np.log(9.0))
 
 
-def adoption(p: Mapping[str, Array], years: Array, tai_year: Array, lag: float | Array = 0.0) -> Array:
+def adoption(
+    p: Mapping[str, Array], years: Array, tai_year: Array, lag: float | Array = 0.0
+) -> Array:
     """Share of exposed work automated, (n, T); zero in draws where TAI never arrives."""
     d = col(p["labor.diffusion_years_10_to_50"])
     mid = col(tai_year) + col(p["labor.deployment_lag_years"]) + d

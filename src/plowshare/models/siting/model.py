@@ -25,7 +25,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plowshare.core.arrays import col
-from plowshare.core.dims import DESTINATIONS
 from plowshare.models.siting.data import site_data
 
 Array = NDArray[np.float64]
