@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from plowshare.core.data import load_table
@@ -30,8 +31,10 @@ class SiteData:
         return self.sites.index(site)
 
 
-def _col(t, name: str, fill: float = np.nan) -> Array:  # type: ignore[no-untyped-def]
-    return t[name].astype(float).fillna(fill).to_numpy() if name in t else np.full(len(t), fill)
+def _col(t: pd.DataFrame, name: str, fill: float = np.nan) -> Array:
+    if name not in t:
+        return np.full(len(t), fill)
+    return np.asarray(t[name].astype(float).fillna(fill).to_numpy(), dtype=np.float64)
 
 
 @cache
