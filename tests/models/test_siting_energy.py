@@ -10,7 +10,7 @@ from plowshare.core.params import default_registry
 from plowshare.core.sampling import sample
 from plowshare.engine.pipeline import run_models
 from plowshare.models.labor.data import group_data
-from plowshare.models.siting.data import site_data
+from plowshare.core.sites import site_data
 
 from ..conftest import YEARS
 

@@ -114,7 +114,7 @@ def relocated_share(ds: xr.Dataset) -> Array:
 
 
 def bill_change_pct(ds: xr.Dataset, year: int) -> Array:
-    from plowshare.models.siting.data import site_data
+    from plowshare.core.sites import site_data
 
     w = np.nan_to_num(site_data().residential_sales_twh)
     pct = ds["energy.bill_change_pct_by_state"].sel(year=year).values

@@ -88,6 +88,7 @@ def run(
         "draws": n,
         "method": scenario.run.method,
         "models": ",".join(models),
+        "first_year": scenario.years.start,
         "inputs": json.dumps(scenario.inputs, sort_keys=True),
         "levers": json.dumps(levers, sort_keys=True),
         "note": "Explores consequences of stated assumptions; not a forecast.",

@@ -24,7 +24,7 @@ from plowshare.core.scenario import load_scenario
 from plowshare.engine import api
 from plowshare.models.contest import load_race
 from plowshare.models.futures import OUTCOMES
-from plowshare.models.siting.data import site_data
+from plowshare.core.sites import site_data
 from plowshare.report import html as h
 
 Array = NDArray[np.float64]

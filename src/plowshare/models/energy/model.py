@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plowshare.core.arrays import col
-from plowshare.models.siting.data import site_data
+from plowshare.core.sites import site_data
 
 Array = NDArray[np.float64]
 HOURS = 8760.0

@@ -1,7 +1,7 @@
 """Where new AI data centres are built, under state moratoria and their alternatives."""
 
 from plowshare.core.contract import ModelSpec, Upstream, outputs_from
-from plowshare.models.siting import data, summary
+from plowshare.models.siting import summary
 from plowshare.models.siting.model import run
 
 SPEC = ModelSpec(
@@ -15,4 +15,4 @@ SPEC = ModelSpec(
     summary=summary,
 )
 
-__all__ = ["SPEC", "data", "run"]
+__all__ = ["SPEC", "run"]

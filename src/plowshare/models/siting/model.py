@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plowshare.core.arrays import col
-from plowshare.models.siting.data import site_data
+from plowshare.core.sites import site_data
 
 Array = NDArray[np.float64]
 REGION_US, REGION_GULF, REGION_CHINA, REGION_OTHER = range(4)
@@ -85,6 +85,16 @@ def over_members(pol: dict[str, tuple[Array, Array]], name: str, x: Array) -> Ar
         return np.zeros(x.shape[:2])
     rate, member = pol[name]
     return rate * np.einsum("nts,ns->nt", x, member)
+
+
+def by_member(pol: dict[str, tuple[Array, Array]], names: tuple[str, ...], x: Array) -> Array:
+    """x (n, T, 51) times the summed per-state rate of the named policies, (n, T, 51)."""
+    out = np.zeros_like(x)
+    for name in names:
+        if name in pol:
+            rate, member = pol[name]
+            out += x * rate[:, :, None] * member[:, None, :]
+    return out
 
 
 def softmax(u: Array, open_: Array | None = None) -> Array:
@@ -156,6 +166,7 @@ def run(
         above = col(p["siting.moratorium_share_above_threshold"])[:, :, None]
         shut = p_all * (1.0 - open_)
         direct = us_firms[:, :, None] * (p_all - above * shut)
+        blocked_by_state = us_firms[:, :, None] * shut[:, :, :ns] * above
         blocked = us_firms * shut.sum(axis=2) * above[:, :, 0]
         lost = blocked * col(p["siting.relocation_loss_share"])
         relocated = (blocked - lost)[:, :, None] * p_open  # by destination, before the delay
@@ -163,6 +174,7 @@ def run(
     else:
         direct = us_firms[:, :, None] * p_all
         blocked = lost = np.zeros((n, T))
+        blocked_by_state = np.zeros((n, T, ns))
         relocated = np.zeros((n, T, ns + 2))
         built = direct  # (n, T, 53)
     china = demand[:, :, [REGION_CHINA]]
@@ -170,6 +182,10 @@ def run(
     gw_states = built[:, :, :ns]
     tax_revenue = over_members(pol, "tax", gw_states) * cost_per_gw_usd
     equity = over_members(pol, "equity", gw_states) * cost_per_gw_usd
+    revenue_by_state = by_member(pol, ("tax", "equity"), gw_states) * cost_per_gw_usd[:, :, None]
+    relocated_by_destination = np.stack(
+        [relocated[:, :, :ns].sum(axis=2), relocated[:, :, ns], relocated[:, :, ns + 1]], axis=2
+    )
     if "mandate" in pol:
         member = pol["mandate"][1]
         mandate = window(p, years, "mandate")[:, :, None] * member[:, None, :]
@@ -186,14 +202,22 @@ def run(
         "blocked_gw": blocked,
         "lost_gw": lost,
         "relocated_gw": relocated.sum(axis=2),
-        "relocated_gw_by_destination": np.stack(
-            [relocated[:, :, :ns].sum(axis=2), relocated[:, :, ns], relocated[:, :, ns + 1]], axis=2
-        ),
+        "relocated_gw_by_destination": relocated_by_destination,
         "delay_gw_years": relocated.sum(axis=2) * col(p["siting.relocation_delay_years"]),
         "us_firms_demand_gw": us_firms,
         "state_tax_revenue_usd": tax_revenue,
         "public_equity_usd": equity,
         "state_revenue_usd": tax_revenue + equity,
+        # running totals from the first year, so a summary at any year needs no other years
+        "blocked_gw_cumulative": np.cumsum(blocked, axis=1),
+        "lost_gw_cumulative": np.cumsum(lost, axis=1),
+        "relocated_gw_by_destination_cumulative": np.cumsum(relocated_by_destination, axis=1),
+        "delay_gw_years_cumulative": np.cumsum(
+            relocated.sum(axis=2) * col(p["siting.relocation_delay_years"]), axis=1
+        ),
+        "state_revenue_usd_cumulative": np.cumsum(tax_revenue + equity, axis=1),
+        "blocked_gw_by_state_cumulative": np.cumsum(blocked_by_state, axis=1),
+        "state_revenue_usd_by_state_cumulative": np.cumsum(revenue_by_state, axis=1),
         "safety_research_gw": np.cumsum(over_members(pol, "safety", gw_states), axis=1),
         "mandate_by_state": mandate,
         "mandate_share_of_us_build": mandate_gw / np.maximum(gw_states.sum(axis=2), 1e-12),

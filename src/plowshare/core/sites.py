@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from plowshare.core.data import load_table
-from plowshare.core.dims import INTERNATIONAL, SITES
+from .data import load_table
+from .dims import INTERNATIONAL, SITES
 
 Array = NDArray[np.float64]
 
