@@ -63,6 +63,14 @@ def state_groups() -> dict[str, tuple[str, ...]]:
     }
 
 
+def suggest(code: str) -> str | None:
+    """The nearest state code (same first letter first) or group name."""
+    if len(code) == 2:
+        c = code.upper()
+        return nearest(c, [s for s in STATES if s[0] == c[0]]) or nearest(c, STATES)
+    return nearest(code, [*state_groups(), *STATES])
+
+
 def state_vector(value: object, *, rates: bool, file: str | None, key: str) -> NDArray[np.float64]:
     """A `states` lever's value as a (51,) weight vector over :data:`STATES`.
 
@@ -86,7 +94,7 @@ def state_vector(value: object, *, rates: bool, file: str | None, key: str) -> N
                 f"unknown state or group {code!r}; {valid} expected",
                 file=file,
                 key=key,
-                suggestion=nearest(c.upper() if len(c) == 2 else c, [*STATES, *groups]),
+                suggestion=suggest(c),
             )
 
     if isinstance(value, str):

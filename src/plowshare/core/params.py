@@ -9,6 +9,7 @@ distribution's support — naming the file and the key.
 
 from __future__ import annotations
 
+import importlib
 import math
 import tomllib
 from collections.abc import Iterator
@@ -429,10 +430,14 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 @cache
 def default_registry() -> Registry:
-    """Load every model's ``params.toml`` and the bibliography shipped with the package."""
+    """Load every model's ``params.toml`` and the bibliography shipped with the package.
+
+    Models are found in every folder of the ``plowshare.models`` package (as the model
+    registry finds them), so a model package added there brings its parameters along."""
     root = package_root()
     sources = load_sources(root / "data" / "sources.toml")
     params: dict[str, Param] = {}
-    for toml in sorted((root / "models").glob("*/params.toml")):
+    folders = importlib.import_module("plowshare.models").__path__
+    for toml in sorted(t for f in folders for t in Path(f).glob("*/params.toml")):
         params.update(load_model_params(toml.parent.name, toml, sources))
     return Registry(params, sources)

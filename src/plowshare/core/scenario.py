@@ -189,8 +189,9 @@ def flatten(
 
 
 def rate_tables() -> set[str]:
-    """Levers whose value may be a table (states levers with a rate per state)."""
-    return {p.name for p in default_registry() if p.kind == "states" and p.rates}
+    """Levers whose value may be written as a table: states levers (a table is a rate per
+    state, which only some of them take; the lever's own check says so)."""
+    return {p.name for p in default_registry() if p.kind == "states"}
 
 
 def pydantic_error(
