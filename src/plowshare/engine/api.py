@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -17,7 +17,18 @@ import xarray as xr
 
 from plowshare.core.scenario import Scenario, load_scenario
 
-from .pipeline import Progress, choices_of, draw_params, draw_streams, order, run_chunked
+from .backends import make_backend
+from .pipeline import (
+    DEFAULT_CHUNK,
+    Backend,
+    Part,
+    Progress,
+    choices_of,
+    draw_params,
+    draw_streams,
+    order,
+    run_chunked,
+)
 from .results import to_dataset
 
 __all__ = ["load_scenario", "package_version", "run"]
@@ -39,6 +50,8 @@ def run(
     progress: Progress | None = None,
     outputs: Collection[str] | None = None,
     years: Sequence[int] | None = None,
+    sink: Callable[[xr.Dataset], None] | None = None,
+    backend: str | Backend | None = None,
 ) -> xr.Dataset:
     """Sample the scenario's parameters and run its models over all draws.
 
@@ -47,6 +60,15 @@ def run(
     ``outputs`` (``model.output`` names) keeps only those variables, to save memory on
     very large runs; by default every output is kept. ``years`` likewise keeps only
     those calendar years of the outputs (the model still runs every year).
+
+    ``chunk_size`` defaults to the scenario's ``[run] chunk_size`` if it sets one, else
+    :data:`~.pipeline.DEFAULT_CHUNK`; memory then stays bounded by one chunk plus what is
+    kept. ``sink`` is called with each chunk's every output and year as a Dataset (its
+    ``draw`` coordinate numbering the chunk's draws, the run's attrs attached), before
+    ``outputs``/``years`` drop anything: e.g. :meth:`.export.ExportSet.add`, to stream
+    the draws to disk. ``backend`` is ``"local"`` (the default), ``"dask"`` (a
+    LocalCluster with 2 workers for this run) or a :mod:`.backends` instance; every
+    backend gives identical numbers.
     """
     n = scenario.run.draws if draws is None else draws
     s = scenario.run.seed if seed is None else seed
@@ -63,18 +85,6 @@ def run(
     )
     inputs = scenario.loaded_inputs()
     idx = None if years is None else [scenario.years.index(y) for y in years]
-    results = run_chunked(
-        params,
-        all_years,
-        models,
-        chunk_size or scenario.run.chunk_size,
-        progress,
-        keep=outputs,
-        keep_years=idx,
-        inputs=inputs,
-        streams=draw_streams(models, inputs, n, s),
-        choices=choices_of(scenario.registry),
-    )
     levers = {
         p.name: p.display_value()
         for p in scenario.registry
@@ -93,6 +103,37 @@ def run(
         "levers": json.dumps(levers, sort_keys=True),
         "note": "Explores consequences of stated assumptions; not a forecast.",
     }
+
+    if chunk_size is None:
+        explicit = "chunk_size" in scenario.run.model_fields_set
+        chunk_size = scenario.run.chunk_size if explicit else DEFAULT_CHUNK
+    size = max(1, min(chunk_size, n))
+
+    def to_sink(start: int, part: Part) -> None:
+        assert sink is not None
+        sl = {k: v[start : start + size] for k, v in params.items()}
+        sink(to_dataset(part, sl, all_years, attrs, inputs, start=start))
+
+    owned = isinstance(backend, str)
+    engine = make_backend(backend) if isinstance(backend, str) else backend
+    try:
+        results = run_chunked(
+            params,
+            all_years,
+            models,
+            size,
+            progress,
+            keep=outputs,
+            keep_years=idx,
+            inputs=inputs,
+            streams=draw_streams(models, inputs, n, s),
+            choices=choices_of(scenario.registry),
+            sink=None if sink is None else to_sink,
+            backend=engine,
+        )
+    finally:
+        if owned and engine is not None:
+            engine.close()
     kept = all_years if idx is None else all_years[idx]
     return to_dataset(results, params, kept, attrs, inputs)
 

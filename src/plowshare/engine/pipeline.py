@@ -6,15 +6,17 @@ pipeline runs the models present in dependency order; an argument whose upstream
 absent is left out, and the model falls back on its own placeholder path (e.g. the fund's
 parametric displacement when the labour model does not run).
 
-Draws are processed in chunks of ``chunk_size`` so memory stays bounded; models are
-elementwise across draws, and a model's extra random streams are drawn for all draws
-before chunking, so results do not depend on the chunking.
+Draws are processed in chunks of ``chunk_size`` (:data:`DEFAULT_CHUNK` by default) so
+memory stays bounded; models are elementwise across draws, and parameters and a model's
+extra random streams are drawn for all draws before chunking and sliced per chunk, so
+results do not depend on the chunking nor on where a chunk runs (:mod:`.backends`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,6 +117,72 @@ def has_year(model: str, output: str) -> bool:
     return registry.get(model).outputs[output].has_year
 
 
+DEFAULT_CHUNK = 2_000  # draws per chunk: bench/README.md, "chunk size"
+
+Part = dict[str, dict[str, Array]]  # model -> output -> array over a chunk's draws
+Sink = Callable[[int, Part], None]  # (first draw, every output of the chunk)
+
+
+def select(part: Part, keep: Collection[str] | None, keep_years: Sequence[int] | None) -> Part:
+    """Only the ``keep`` outputs (``model.output``) and the ``keep_years`` (indices)."""
+    if keep is not None:
+        part = {
+            m: {o: a for o, a in outs.items() if f"{m}.{o}" in keep} for m, outs in part.items()
+        }
+    if keep_years is not None:
+        part = {
+            m: {o: a[:, keep_years] if has_year(m, o) else a for o, a in outs.items()}
+            for m, outs in part.items()
+        }
+    return part
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk's slice of the parameters and random streams (what a worker is sent)."""
+
+    start: int
+    params: dict[str, Array]
+    streams: Streams
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Run the models on one chunk (picklable: the same call on any worker)."""
+
+    years: Array
+    models: tuple[str, ...]
+    inputs: Inputs | None = None
+    choices: Mapping[str, tuple[str, ...]] | None = None
+    keep: frozenset[str] | None = None
+    keep_years: tuple[int, ...] | None = None
+
+    def __call__(self, chunk: Chunk) -> Part:
+        part = run_models(
+            chunk.params, self.years, self.models, self.inputs, chunk.streams, self.choices
+        )
+        return select(part, self.keep, self.keep_years)
+
+
+def chunks(params: Mapping[str, Array], streams: Streams | None, size: int) -> Iterator[Chunk]:
+    """The parameters and streams sliced into chunks of ``size`` draws (views, no copies)."""
+    n = len(next(iter(params.values())))
+    for s in range(0, n, size):
+        yield Chunk(
+            s,
+            {k: v[s : s + size] for k, v in params.items()},
+            {m: {k: a[s : s + size] for k, a in d.items()} for m, d in (streams or {}).items()},
+        )
+
+
+class Backend(Protocol):
+    """Maps a task over chunks and yields the results in chunk order."""
+
+    def map(self, task: Callable[[Chunk], Part], items: Iterator[Chunk]) -> Iterator[Part]: ...
+
+    def close(self) -> None: ...
+
+
 def run_chunked(
     params: Mapping[str, Array],
     years: Array,
@@ -126,36 +194,44 @@ def run_chunked(
     inputs: Inputs | None = None,
     streams: Streams | None = None,
     choices: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    sink: Sink | None = None,
+    backend: Backend | None = None,
 ) -> dict[str, dict[str, Array]]:
     """Run in chunks of draws into preallocated arrays; identical to one big run.
 
     Each chunk's outputs are copied into arrays sized for all draws, so peak memory is
-    the full result plus one chunk (not two full copies, as concatenation would need).
+    the kept result plus one chunk (not two full copies, as concatenation would need).
     ``keep`` (dotted ``model.output`` names) drops every other output as each chunk
     finishes, and ``keep_years`` (indices into ``years``) keeps only those years of
     every output with a year axis, so a million-draw run can keep just what it reports.
+    ``sink(start, part)`` sees every output of each chunk first (to stream it to disk).
+    Parameters and streams are sliced per chunk, so the ``backend`` (local by default,
+    or Dask) gives the same numbers whatever the chunking or the number of workers.
     """
+    from .backends import LocalBackend
+
     n = len(next(iter(params.values())))
-    starts = range(0, n, chunk_size)
+    size = max(1, min(chunk_size, n))
+    total = -(-n // size)
+    task = ChunkTask(
+        years,
+        tuple(models),
+        inputs,
+        choices,
+        keep=None if sink or keep is None else frozenset(keep),
+        keep_years=None if sink or keep_years is None else tuple(keep_years),
+    )
     out: dict[str, dict[str, Array]] = {}
-    for i, s in enumerate(starts):
-        chunk = {k: v[s : s + chunk_size] for k, v in params.items()}
-        st = {
-            m: {k: a[s : s + chunk_size] for k, a in d.items()} for m, d in (streams or {}).items()
-        }
-        part = run_models(chunk, years, models, inputs, st, choices)
-        if keep is not None:
-            part = {
-                m: {o: a for o, a in outs.items() if f"{m}.{o}" in keep} for m, outs in part.items()
-            }
-        if keep_years is not None:
-            part = {
-                m: {o: a[:, keep_years] if has_year(m, o) else a for o, a in outs.items()}
-                for m, outs in part.items()
-            }
+    results = (backend or LocalBackend()).map(task, chunks(params, streams, size))
+    for i, part in enumerate(results):
+        s = i * size
+        if sink is not None:
+            sink(s, part)
+            part = select(part, keep, keep_years)
         if progress:
-            progress(i + 1, len(starts))
-        if len(starts) == 1:
+            progress(i + 1, total)
+        if total == 1:
             return part
         for m, outs in part.items():
             dest = out.setdefault(m, {})
