@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +14,13 @@ import typer
 from plowshare.core.errors import InputError, nearest
 from plowshare.core.scenario import load_scenario
 from plowshare.engine import api
-from plowshare.engine.results import export, write_atomic
+from plowshare.engine.backends import make_backend
+from plowshare.engine.export import ExportSet
+from plowshare.engine.results import write_atomic
 from plowshare.engine.tables import (
     compare_lines,
     compare_rows,
+    displayed_outputs,
     extra_rows,
     run_rows,
     summary_lines,
@@ -42,6 +46,17 @@ from .contest import print_race
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, JSON here.")]
 
 
+BackendOpt = Annotated[
+    str, typer.Option("--backend", help="local, or dask (a LocalCluster unless --scheduler).")
+]
+SchedulerOpt = Annotated[
+    str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://host:8786.")
+]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", min=1, max=256, help="Workers of the Dask LocalCluster.")
+]
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="A scenario file or a shipped name.")],
@@ -49,30 +64,49 @@ def run(
     seed: SeedOpt = None,
     years: YearsOpt = None,
     out_dir: OutOpt = None,
+    backend: BackendOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = 2,
 ) -> None:
     """Run a scenario and print its key outputs: median (p5 to p95) by year."""
     sc = load_scenario(scenario)
     ys = parse_years(years, sc)
-    t0 = time.perf_counter()
-    ds = run_scenario(sc, draws, seed, sc.name, years=None if out_dir is not None else ys)
-    secs = time.perf_counter() - t0
-    header(sc)
-    rows = run_rows(ds, ys) + extra_rows(ds, ys)
-    if rows:
-        print_table(
-            f"{ds.attrs['draws']:,} draws, seed {ds.attrs['seed']} "
-            f"({secs:.2f} s); median \\[p5, p95]; constant 2025 dollars",
-            ys,
-            rows,
-        )
-    for line in summary_lines(ds, ys):
-        out.print(line, markup=False, highlight=False)
-    if "contest.shares" in ds:
-        print_race(ds)
-    out.print(FOOTER)
-    if out_dir is not None:
-        for p in export(ds, out_dir, ys):
-            out.print(f"wrote {safe(p)}", highlight=False)
+    n = sc.run.draws if draws is None else draws
+    with ExitStack() as stack:
+        # the export set refuses bad targets before the run; it streams every chunk to disk
+        ex = None if out_dir is None else stack.enter_context(ExportSet(out_dir, ys))
+        engine = make_backend(backend, scheduler, workers)
+        stack.callback(engine.close)
+        t0 = time.perf_counter()
+        with progress_bar(f"{sc.name}: {n:,} draws", enabled=n >= 100_000) as update:
+            ds = api.run(
+                sc,
+                draws=n,
+                seed=seed,
+                progress=update,
+                outputs=displayed_outputs(),
+                years=ys,
+                sink=None if ex is None else ex.add,
+                backend=engine,
+            )
+        secs = time.perf_counter() - t0
+        header(sc)
+        rows = run_rows(ds, ys) + extra_rows(ds, ys)
+        if rows:
+            print_table(
+                f"{ds.attrs['draws']:,} draws, seed {ds.attrs['seed']} "
+                f"({secs:.2f} s); median \\[p5, p95]; constant 2025 dollars",
+                ys,
+                rows,
+            )
+        for line in summary_lines(ds, ys):
+            out.print(line, markup=False, highlight=False)
+        if "contest.shares" in ds:
+            print_race(ds)
+        out.print(FOOTER)
+        if ex is not None:
+            for p in ex.commit():
+                out.print(f"wrote {safe(p)}", highlight=False)
 
 
 @app.command()

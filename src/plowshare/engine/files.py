@@ -67,8 +67,10 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, file_mode())
-        os.close(fd)
+        try:
+            os.fchmod(fd, file_mode())
+        finally:
+            os.close(fd)
         write(Path(tmp))
         check_target(path)
         os.replace(tmp, path)

@@ -117,7 +117,7 @@ def has_year(model: str, output: str) -> bool:
     return registry.get(model).outputs[output].has_year
 
 
-DEFAULT_CHUNK = 2_000  # draws per chunk: bench/README.md, "chunk size"
+DEFAULT_CHUNK = 1_000  # draws per chunk: fastest and smallest in bench/README.md, "chunk size"
 
 Part = dict[str, dict[str, Array]]  # model -> output -> array over a chunk's draws
 Sink = Callable[[int, Part], None]  # (first draw, every output of the chunk)

@@ -192,7 +192,7 @@ def summary_doc(attrs: Mapping[str, Any], table: pd.DataFrame) -> dict[str, Any]
 # ---- writing ------------------------------------------------------------------------
 
 
-def export(ds: xr.Dataset, out: Path, years: Iterable[int], chunk: int = 2_000) -> list[Path]:
+def export(ds: xr.Dataset, out: Path, years: Iterable[int], chunk: int = 1_000) -> list[Path]:
     """Write ``summary.csv``, ``summary.json``, ``draws.parquet`` and ``params.csv`` to ``out``
     as one atomic set, streaming ``chunk`` draws at a time (see :mod:`.export`)."""
     from .export import ExportSet
