@@ -1,13 +1,14 @@
 # plowshare — two commands on a fresh machine with Python 3.11+:
 #   make demo   set up .venv and run the main job
 #   make test   set up .venv and run lint, types and tests
+#   make serve  open the policy lab on http://127.0.0.1:8765/
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SRC := src tests tools bench
 
-.PHONY: demo test lint bench docs clean data
+.PHONY: demo test lint bench docs clean data serve
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "plowshare needs Python 3.11 or newer; set PY=python3.11")'
@@ -44,6 +45,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_fund.py
 	$(BIN)/python bench/bench_contest.py --draws 2000 --chunk 500
 	$(BIN)/python bench/bench_brief.py --draws 2000
+
+# the policy lab on http://127.0.0.1:8765/ (PORT=... to change it; Ctrl-C stops it)
+serve: $(STAMP)
+	$(BIN)/plowshare serve --port $(or $(PORT),8765)
 
 docs: $(STAMP)
 	$(BIN)/plowshare params --markdown > docs/parameters.md
