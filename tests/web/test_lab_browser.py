@@ -160,10 +160,13 @@ def test_shared_url_reproduces_the_numbers_in_a_fresh_browser(lab: str, browser:
     try:
         page = w.open(lab + "/")
         w.changes(lambda: page.click(f"{MORATORIUM} button[data-state='NY']"))
-        page.fill("[data-lever='compute.export_control_level'] input[type=number]", "2")
-        page.press("[data-lever='compute.export_control_level'] input[type=number]", "Enter")
-        w.wait_until("location.search.includes('s=') && document.body.dataset.bands === 'ready'")
-        w.settle()
+        box = "[data-lever='compute.export_control_level'] input[type=number]"
+
+        def stricter() -> None:
+            page.fill(box, "2")
+            page.press(box, "Enter")
+
+        w.changes(stricter)
         url = page.url
         rows = page.locator("#answers tbody").inner_text()
     finally:
