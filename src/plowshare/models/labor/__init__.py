@@ -1,4 +1,4 @@
-"""Who is displaced by automation, when and where."""
+"""What AI can automate, what firms adopt, and who is displaced — when and where."""
 
 from plowshare.core.contract import ModelSpec, Upstream, outputs_from
 from plowshare.models.labor import data, summary
@@ -8,7 +8,10 @@ SPEC = ModelSpec(
     name="labor",
     run=run,
     outputs=outputs_from(__file__),
-    upstream={"tai_year": Upstream("compute", "tai_year", True)},
+    upstream={
+        "effective_compute_oom_by_bloc": Upstream("compute", "effective_compute_oom_by_bloc", True),
+        "tai_year": Upstream("compute", "tai_year", True),
+    },
     # a callable: the tables are read only when a labour result is built
     coords={"occupation_group": lambda: data.group_data().groups},
     summary=summary,

@@ -1,32 +1,19 @@
-r"""The labour model: who is displaced by automation, when and where.
+r"""The labour model: what AI can automate, what firms adopt, and who is displaced.
 
-Per draw, for each SOC major group :math:`g` (employment :math:`E_g`, exposure
-:math:`x_g` by the chosen measure):
+Three layers, reported separately (see ``capability.py`` and ``market.py``):
 
-* **Adoption** of automation follows a logistic S-curve timed by the compute model:
-  it reaches 10 % in the year transformative AI becomes possible (:math:`T_{TAI}`, per
-  draw) plus a deployment lag, and goes from 10 % to 50 % in :math:`D` years (technology
-  diffusion data),
+* **automatable** — the share of each SOC major group's tasks AI can do, rising with
+  effective compute from today's measured exposure through the TAI definition (at least
+  half of knowledge-work tasks at TAI) and beyond, on one continuous path;
+* **adopted** — the share firms have actually automated: each increment of capability
+  diffuses on its own logistic curve (vintages), calibrated to firm and technology
+  adoption evidence;
+* **displaced** — people: a stock-flow labour market per group (displacement, re-
+  employment in less-exposed work and new tasks, exits, long-term displacement), with
+  state detail kept factored as group totals times each group's state employment shares.
 
-  .. math:: A_t = \frac{1}{1 + e^{-k(t - t_{mid})}},\quad k = \frac{\ln 9}{D},\quad
-            t_{mid} = T_{TAI} + \ell + D.
-
-* **Gross job loss**: :math:`L_{g,t} = E_g (1+g_E)^{t-2025}\, \tilde x_g\, c\, A_t` with
-  :math:`c` the share of exposed work that becomes job loss (rather than augmentation) and
-  :math:`\tilde x_g = x_g + u\,K_g(1 - x_g)`: today's exposure (measured on 2023-era
-  language models) raised, for knowledge-work groups (:math:`K_g = 1`), by the share
-  :math:`u` of their remaining tasks that transformative AI makes automatable.
-* **Reabsorption**: a share :math:`\rho` of those displaced find new work, but new work is
-  automated in turn after a lag :math:`\lambda`:
-  :math:`D_{g,t} = L_{g,t}\,\bigl(1 - \rho\,(1 - A_{t-\lambda})\bigr)`.
-
-With ``use_milestone_timing = 0`` the curve starts at ``fixed_start_year`` instead of
-:math:`T_{TAI}` — for presets that describe today's AI diffusing (Acemoglu's slow case)
-or a timeline asserted rather than modelled (the essay's ten years).
-
-States receive each group's displacement in proportion to the group's employment there,
-so displacement never exceeds a state's employment in any group. Outputs are national,
-by group and by state, per year.
+``displaced_workers`` (the fund's input) counts workers displaced and not re-employed:
+unemployed (``unemployed_displaced``) or out of the labour force (``exited_displaced``).
 """
 
 from __future__ import annotations
@@ -37,62 +24,94 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plowshare.core.arrays import BASE_YEAR, col
-from plowshare.core.contract import category, is_on
+from plowshare.core.contract import category
+from plowshare.models.labor import capability as cap
+from plowshare.models.labor import market
 from plowshare.models.labor.data import MEASURES, group_data
 
 Array = NDArray[np.float64]
-LN9 = float(np.log(9.0))
 
 
-def adoption(
-    p: Mapping[str, Array], years: Array, tai_year: Array, lag: float | Array = 0.0
-) -> Array:
-    """Share of exposed work automated, (n, T); zero in draws where TAI never arrives."""
-    d = col(p["labor.diffusion_years_10_to_50"])
-    mid = col(tai_year) + col(p["labor.deployment_lag_years"]) + d
-    with np.errstate(over="ignore", invalid="ignore"):
-        a = 1.0 / (1.0 + np.exp(-LN9 / d * (years[None, :] - lag - mid)))
-    return np.where(np.isfinite(col(tai_year)), a, 0.0)
+def dot(x: Array, w: Array) -> Array:
+    """Weighted sum over the last axis, row by row (no BLAS: the same bits for any chunk)."""
+    return (x * w).sum(axis=-1)
 
 
-def run(params: Mapping[str, Array], years: Array, *, tai_year: Array) -> dict[str, Array]:
+def layers(
+    p: Mapping[str, Array], years: Array, effective_compute_oom: Array, tai_year: Array
+) -> dict[str, Array]:
+    """Automatable and adopted task shares per group, (n, T, G), and their inputs."""
+    gd = group_data()
+    x = gd.exposure[category(p, "labor.exposure_measure", MEASURES)]  # (n, G)
+    m0 = cap.today_share(p, x)
+    u = cap.uplift(p, gd.exposure, gd.knowledge, gd.employment)
+    pi = cap.progress(p, years, effective_compute_oom, tai_year)
+    m = cap.automatable(pi, m0, u)
+    return {"x": x, "m0": m0, "pi": pi, "m": m, "a": cap.adopted(p, years, m0, m)}
+
+
+def run(
+    params: Mapping[str, Array],
+    years: Array,
+    *,
+    effective_compute_oom_by_bloc: Array,
+    tai_year: Array,
+    detail: bool = False,
+) -> dict[str, Array]:
     """Run the labour model for all draws.
 
     Parameters
     ----------
     params : name → (n,) arrays, names ``labor.*``.
     years : calendar years, (T,).
-    tai_year : (n,) fractional year transformative AI is reached, from the compute model.
+    effective_compute_oom_by_bloc : (n, T, blocs) effective compute of each bloc's largest
+        run, OOM above the 2025 frontier; the frontier (max over blocs) drives capability.
+    tai_year : (n,) fractional year transformative AI is reached (inf if never).
+    detail : also return ``stocks`` (4, n, T, G) for conservation checks.
     """
     p = params
     years = np.asarray(years, dtype=np.float64)
     gd = group_data()
-    measure = category(p, "labor.exposure_measure", MEASURES)
-    x = gd.exposure[measure]  # (n, G), today's exposure
-    # at TAI, knowledge work not exposed today becomes automatable too, by the uplift share
-    x = x + col(p["labor.capability_uplift"]) * gd.knowledge[None, :] * (1.0 - x)
-    grow = (1.0 + col(p["labor.employment_growth"])) ** (years[None, :] - BASE_YEAR)  # (n, T)
-    fixed = ~is_on(p["labor.use_milestone_timing"])
-    start = np.where(fixed, p["labor.fixed_start_year"], tai_year)
-    a = adoption(p, years, start)
-    a_lag = adoption(p, years, start, lag=p["labor.new_work_automation_lag_years"][:, None])
-    # one (n, T, G) array, scaled in place: employment x exposure x conversion x adoption
-    per_group = gd.employment[None, :] * x * col(p["labor.job_loss_conversion"])  # (n, G)
-    by_group = (grow * a)[:, :, None] * per_group[:, None, :]
-    gross_total = by_group.sum(axis=2)
-    gross_knowledge = by_group @ gd.knowledge
-    by_group *= (1.0 - col(p["labor.reabsorption_share"]) * (1.0 - a_lag))[:, :, None]
-    employed = grow * gd.employment.sum()
-    wages = by_group @ gd.mean_wage_usd
-    wage_bill = grow * (gd.employment @ gd.mean_wage_usd)
-    return {
-        "employment": employed,
-        "adoption": a,
-        "automated_task_share": gross_total / employed,
-        "displaced_workers": by_group.sum(axis=2),
+    frontier = np.asarray(effective_compute_oom_by_bloc, dtype=np.float64).max(axis=2)
+    lay = layers(p, years, frontier, tai_year)
+    m, a = lay["m"], lay["a"]
+    emp = gd.employment
+    share = emp / emp.sum()
+    know = gd.knowledge * emp / (gd.knowledge @ emp)
+    # the work the displaced move into: weighted towards what is not exposed today
+    dest_w = emp[None, :] * (1.0 - lay["x"])
+    dest_w = dest_w / dest_w.sum(axis=1, keepdims=True)  # (n, G)
+    dest = np.einsum("ntg,ng->nt", m, dest_w)
+    grow = (1.0 + col(p["labor.employment_growth"])) ** (years[None, :] - BASE_YEAR)
+    sim = market.simulate(p, grow, emp, a, dest, gd.mean_wage_usd, detail=detail)
+    labour_force = grow * emp.sum()
+    displaced = sim["unemployed"] + sim["exited"]
+    wage_bill = grow * float((emp * gd.mean_wage_usd).sum())
+    by_group = sim["by_group"]
+    out = {
+        "labour_force": labour_force,
+        "employment": sim["employed"] + sim["reemployed"],
+        "capability_progress": lay["pi"],
+        "automatable_share": dot(m, share),
+        "knowledge_work_automatable_share": dot(m, know),
+        "automated_task_share": dot(a, share),
+        "knowledge_work_adopted_share": dot(a, know),
+        "adoption": np.divide(dot(a, share), dot(m, share)),
+        "displaced_workers": displaced,
+        "unemployed_displaced": sim["unemployed"],
+        "exited_displaced": sim["exited"],
+        "reemployed_workers": sim["reemployed"],
+        "employed_in_original_work": sim["employed"],
+        "long_term_displaced": sim["long_term"],
+        "newly_displaced": sim["new_displaced"],
+        "redisplaced_workers": sim["redisplaced"],
+        "reabsorption_cap": sim["rho"],
         "displaced_by_group": by_group,
-        "displaced_by_state": by_group @ gd.state_weights,
-        "knowledge_work_automated_share": gross_knowledge / (grow * (gd.employment @ gd.knowledge)),
-        "lost_wage_bill_usd": wages,
-        "labour_share_proxy": col(p["labor.labour_share_2025"]) * (1.0 - wages / wage_bill),
+        "displaced_by_state": np.einsum("ntg,gs->nts", by_group, gd.state_weights),
+        "lost_wage_bill_usd": sim["lost_wages"],
+        "labour_share_proxy": col(p["labor.labour_share_2025"])
+        * (1.0 - sim["lost_wages"] / wage_bill),
     }
+    if detail:
+        out["stocks"] = sim["stocks"]
+    return out
