@@ -28,7 +28,8 @@ def full():
 
 
 def test_dataset_shape_and_provenance(sc, full):
-    assert sc.models == ["fund"] and plowshare.run(sc, draws=5).attrs["models"] == "investment,fund"
+    assert sc.models == ["labor", "fund"]
+    assert plowshare.run(sc, draws=5).attrs["models"] == "investment,siting,compute,labor,fund"
     assert (plowshare.run(sc, draws=5)["param.fund.mcap_tax_rate"] == 0.05).all()
     ds = plowshare.run(full, draws=50, seed=1)
     assert ds["fund.balance_usd"].dims == ("draw", "year")
@@ -101,3 +102,15 @@ def test_keeping_outputs_and_years_matches_the_full_run(full):
     for v in keep:
         expect = full[v].sel(year=[2030, 2040]) if "year" in full[v].dims else full[v]
         xr.testing.assert_equal(small[v], expect)
+
+
+def test_order_lists_each_model_once_even_when_it_feeds_several_arguments():
+    """labor takes two outputs of compute; compute must still run once, before labor."""
+    from plowshare.core import registry
+
+    for names in (["fund"], ["labor", "fund"], list(registry.models())):
+        ordered = order(names)
+        assert len(ordered) == len(set(ordered))
+        for i, m in enumerate(ordered):
+            ups = {u.model for u in registry.get(m).upstream.values() if u.model in ordered}
+            assert ups <= set(ordered[:i])

@@ -38,7 +38,9 @@ def with_requirements(models: Sequence[str]) -> list[str]:
     out = list(dict.fromkeys(models))
     for m in out:  # grows while iterating: a breadth-first closure
         spec = registry.get(m)
-        out += [u.model for u in spec.upstream.values() if u.required and u.model not in out]
+        for u in spec.upstream.values():  # a model may feed several arguments: add it once
+            if u.required and u.model not in out:
+                out.append(u.model)
     return out
 
 
