@@ -6,6 +6,12 @@ Usage::
     .venv/bin/python bench/bench_memory.py --sweep           # chunk sizes at 10k and 100k
     .venv/bin/python bench/bench_memory.py --backends        # local vs dask, 1 and 2 workers
     .venv/bin/python bench/bench_memory.py --src /tmp/old/src --cap-mb 8000   # another tree
+    .venv/bin/python bench/bench_memory.py --draws 1000000 10000000 --max-out 0 --timeout 20000
+    .venv/bin/python bench/bench_memory.py --draws 20000 --keep all      # --out --keep all
+
+Above 100,000 draws ``plowshare run`` streams (``engine/streamed.py``): parameters
+sampled to disk, the key table reduced exactly from a disk spill, the sentences from a
+sample of 100,000 draws; ``--keep-draws`` cases (``--keep-draws-too``) force that path.
 
 Each case runs in a fresh subprocess; its peak resident memory is the kernel's
 ``ru_maxrss`` for that child (``os.wait4``), and a watchdog reading ``/proc/PID/status``
@@ -122,11 +128,17 @@ def run_cases(a: argparse.Namespace, env: dict[str, str]) -> list[dict[str, obje
                     continue
                 args = ["run", SCENARIO, "--draws", str(n)]
                 if with_out:
-                    args += ["--out", str(Path(tmp) / f"out-{n}")]
+                    args += ["--out", str(Path(tmp) / f"out-{n}"), "--keep", a.keep]
                 case = measure(cli(args), env, a.cap_mb, a.timeout)
                 size = sum(p.stat().st_size for p in (Path(tmp) / f"out-{n}").glob("*"))
                 case |= {"draws": n, "out": with_out, "written_mb": round(size / 2**20, 1)}
-                report(f"run --draws {n:,}{' --out' if with_out else ''}", case)
+                case |= {"keep": a.keep if with_out else None}
+                report(f"run --draws {n:,}{' --out --keep ' + a.keep if with_out else ''}", case)
+                cases.append(case)
+            if a.keep_draws_too and n <= 100_000:
+                case = measure(cli([*args[:4], "--keep-draws"]), env, a.cap_mb, a.timeout)
+                case |= {"draws": n, "out": False, "keep_draws": True}
+                report(f"run --draws {n:,} --keep-draws", case)
                 cases.append(case)
     return cases
 
@@ -164,6 +176,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, nargs="+", default=[2_000, 20_000, 100_000])
     ap.add_argument("--max-out", type=int, default=100_000, help="largest --out case")
+    ap.add_argument("--keep", default="key", help="--keep of the --out cases")
+    ap.add_argument("--keep-draws-too", action="store_true", help="add --keep-draws cases")
     ap.add_argument("--sweep", action="store_true", help="chunk-size sweep instead")
     ap.add_argument("--sweep-draws", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--chunks", type=int, nargs="+", default=[500, 1_000, 2_000, 5_000, 20_000])

@@ -22,7 +22,6 @@ from plowshare.engine.tables import (
     compare_rows,
     displayed_outputs,
     extra_rows,
-    run_rows,
     summary_lines,
 )
 
@@ -57,6 +56,45 @@ WorkersOpt = Annotated[
 ]
 
 
+KeepOpt = Annotated[
+    str,
+    typer.Option(
+        "--keep",
+        help="Outputs in draws.parquet with --out: key (the table's rows), all, or "
+        "model.output names separated by commas.",
+    ),
+]
+KeepDrawsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-draws",
+        help="Hold no draw in memory at any size: parameters sampled to disk, the table "
+        "reduced from a disk spill (automatic above 100,000 draws).",
+    ),
+]
+
+
+def keep_names(keep: str, models: list[str]) -> set[str] | None:
+    """``--keep``: key → the key outputs, all → None (everything), else the names given."""
+    from plowshare.core import registry
+    from plowshare.engine.tables import key_output_names
+
+    if keep == "key":
+        return key_output_names(models)
+    if keep == "all":
+        return None
+    names = {k.strip() for k in keep.split(",") if k.strip()}
+    known = {f"{m}.{o}" for m in models for o in registry.get(m).outputs}
+    for name in sorted(names):
+        if name not in known:
+            raise InputError(
+                "key, all or model.output names expected",
+                key="--keep",
+                suggestion=nearest(name, sorted(known)),
+            )
+    return names
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="A scenario file or a shipped name.")],
@@ -67,19 +105,25 @@ def run(
     backend: BackendOpt = "local",
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = 2,
+    keep: KeepOpt = "key",
+    keep_draws: KeepDrawsOpt = False,
 ) -> None:
     """Run a scenario and print its key outputs: median (p5 to p95) by year."""
+    from plowshare.engine.pipeline import order
+    from plowshare.engine.streamed import BIG_RUN, run_summary, sample_note
+
     sc = load_scenario(scenario)
     ys = parse_years(years, sc)
     n = sc.run.draws if draws is None else draws
+    kept = keep_names(keep, order(sc.models))
     with ExitStack() as stack:
         # the export set refuses bad targets before the run; it streams every chunk to disk
-        ex = None if out_dir is None else stack.enter_context(ExportSet(out_dir, ys))
+        ex = None if out_dir is None else stack.enter_context(ExportSet(out_dir, ys, keep=kept))
         engine = make_backend(backend, scheduler, workers)
         stack.callback(engine.close)
         t0 = time.perf_counter()
         with progress_bar(f"{sc.name}: {n:,} draws", enabled=n >= 100_000) as update:
-            ds = api.run(
+            res = run_summary(
                 sc,
                 draws=n,
                 seed=seed,
@@ -88,10 +132,12 @@ def run(
                 years=ys,
                 sink=None if ex is None else ex.add,
                 backend=engine,
+                big=1 if keep_draws else BIG_RUN,
             )
+        ds = res.ds
         secs = time.perf_counter() - t0
         header(sc)
-        rows = run_rows(ds, ys) + extra_rows(ds, ys)
+        rows = res.rows + extra_rows(ds, ys)
         if rows:
             print_table(
                 f"{ds.attrs['draws']:,} draws, seed {ds.attrs['seed']} "
@@ -99,6 +145,9 @@ def run(
                 ys,
                 rows,
             )
+        note = sample_note(res)
+        if note:
+            out.print(note, markup=False, highlight=False)
         for line in summary_lines(ds, ys):
             out.print(line, markup=False, highlight=False)
         if "contest.shares" in ds:

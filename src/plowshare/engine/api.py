@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -23,11 +24,14 @@ from .pipeline import (
     Backend,
     Part,
     Progress,
+    StreamSource,
     choices_of,
+    disk_params,
     draw_params,
     draw_streams,
     order,
     run_chunked,
+    stream_names,
 )
 from .results import to_dataset
 
@@ -85,33 +89,11 @@ def run(
     )
     inputs = scenario.loaded_inputs()
     idx = None if years is None else [scenario.years.index(y) for y in years]
-    levers = {
-        p.name: p.display_value()
-        for p in scenario.registry
-        if p.role == "lever" and p.model in models and p.kind != "number"
-    }
-    attrs = {
-        "plowshare_version": package_version(),
-        "scenario": scenario.name,
-        "scenario_hash": scenario.content_hash(),
-        "seed": s,
-        "draws": n,
-        "method": scenario.run.method,
-        "models": ",".join(models),
-        "first_year": scenario.years.start,
-        "inputs": json.dumps(scenario.inputs, sort_keys=True),
-        "levers": json.dumps(levers, sort_keys=True),
-        "note": "Explores consequences of stated assumptions; not a forecast.",
-    }
+    attrs = provenance(scenario, models, n, s)
+    size = max(1, min(chunk_size or default_chunk(scenario), n))
 
-    if chunk_size is None:
-        explicit = "chunk_size" in scenario.run.model_fields_set
-        chunk_size = scenario.run.chunk_size if explicit else DEFAULT_CHUNK
-    size = max(1, min(chunk_size, n))
-
-    def to_sink(start: int, part: Part) -> None:
+    def to_sink(start: int, part: Part, sl: dict[str, np.ndarray]) -> None:
         assert sink is not None
-        sl = {k: v[start : start + size] for k, v in params.items()}
         sink(to_dataset(part, sl, all_years, attrs, inputs, start=start))
 
     owned = isinstance(backend, str)
@@ -136,6 +118,84 @@ def run(
             engine.close()
     kept = all_years if idx is None else all_years[idx]
     return to_dataset(results, params, kept, attrs, inputs)
+
+
+def default_chunk(scenario: Scenario) -> int:
+    """The scenario's ``[run] chunk_size`` if it sets one, else :data:`DEFAULT_CHUNK`."""
+    explicit = "chunk_size" in scenario.run.model_fields_set
+    return scenario.run.chunk_size if explicit else DEFAULT_CHUNK
+
+
+def provenance(scenario: Scenario, models: Sequence[str], n: int, seed: int) -> dict[str, Any]:
+    """The attributes every result carries: version, scenario and its hash, seed, draws…"""
+    levers = {
+        p.name: p.display_value()
+        for p in scenario.registry
+        if p.role == "lever" and p.model in models and p.kind != "number"
+    }
+    return {
+        "plowshare_version": package_version(),
+        "scenario": scenario.name,
+        "scenario_hash": scenario.content_hash(),
+        "seed": seed,
+        "draws": n,
+        "method": scenario.run.method,
+        "models": ",".join(models),
+        "first_year": scenario.years.start,
+        "inputs": json.dumps(scenario.inputs, sort_keys=True),
+        "levers": json.dumps(levers, sort_keys=True),
+        "note": "Explores consequences of stated assumptions; not a forecast.",
+    }
+
+
+Consumer = Callable[[int, Part, dict[str, np.ndarray], dict[str, Any]], None]
+
+
+def stream(
+    scenario: Scenario,
+    draws: int,
+    seed: int | None,
+    consume: Consumer,
+    *,
+    chunk_size: int | None = None,
+    progress: Progress | None = None,
+    backend: Backend | None = None,
+    folder: str | None = None,
+) -> dict[str, Any]:
+    """Run every draw and hand each chunk to ``consume(start, outputs, params, attrs)``,
+    holding nothing for every draw: parameters are sampled to a scratch file on disk
+    (in ``folder``) and read per chunk, streams drawn per chunk — the same numbers as
+    :func:`run`. Returns the run's attributes (provenance)."""
+    s = scenario.run.seed if seed is None else seed
+    models = order(scenario.models)
+    all_years = np.asarray(scenario.years, dtype=np.float64)
+    inputs = scenario.loaded_inputs()
+    attrs = provenance(scenario, models, draws, s)
+    size = max(1, min(chunk_size or default_chunk(scenario), draws))
+    with disk_params(
+        scenario.registry,
+        models,
+        draws,
+        s,
+        scenario.run.method,
+        scenario.correlations,
+        file=scenario.path,
+        folder=folder,
+    ) as params:
+        run_chunked(
+            params,
+            all_years,
+            models,
+            size,
+            progress,
+            inputs=inputs,
+            streams=StreamSource(stream_names(models, inputs), s),
+            choices=choices_of(scenario.registry),
+            sink=lambda start, part, p: consume(start, part, p, attrs),
+            backend=backend,
+            collect=False,
+        )
+    return attrs
 
 
 def upstream_of(

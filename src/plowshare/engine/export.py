@@ -5,6 +5,10 @@ a hidden staging folder inside the output folder and renamed into place only onc
 four are complete; if anything fails (or the run is interrupted) the staging folder is
 removed and the previous outputs are left as they were. Files get the umask's mode.
 
+``draws.parquet`` holds the outputs asked for (``keep``: e.g. the key outputs, which is
+what ``plowshare run --out`` writes unless told ``--keep all``); the summary and
+``params.csv`` always cover every output and every draw.
+
 Layout of ``draws.parquet`` (long, one row per draw, year and coordinate): columns
 ``variable``, ``draw``, ``year``, one column per extra dimension used by any output
 (``region``, ``site``, ``state``, ``instrument``…; null where a variable does not have
@@ -25,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -67,8 +71,15 @@ class ExportSet:
     everything written so far and leaves the folder as it was.
     """
 
-    def __init__(self, out: Path, years: Iterable[int], draws: int | None = None) -> None:
+    def __init__(
+        self,
+        out: Path,
+        years: Iterable[int],
+        draws: int | None = None,
+        keep: Collection[str] | None = None,
+    ) -> None:
         self.out = Path(out)
+        self.keep = None if keep is None else frozenset(keep)  # draws.parquet's outputs
         self.years = [int(y) for y in years]
         check_folder(self.out)
         for name in NAMES:
@@ -134,7 +145,8 @@ class ExportSet:
         col = 0
         for v in outputs:
             dims = [str(d) for d in first[v].dims]
-            extra += [d for d in dims if d not in ("draw", "year") and d not in extra]
+            if self.keep is None or v in self.keep:  # dimension columns of what is written
+                extra += [d for d in dims if d not in ("draw", "year") and d not in extra]
             labels = column_labels(v, dims, first.coords, self.years)
             self.layout.append((v, dims, col))
             self.labels += labels
@@ -168,7 +180,8 @@ class ExportSet:
         draws = chunk["draw"].values.astype(np.int64)
         for j, (v, dims, col) in enumerate(self.layout):
             arr = np.asarray(chunk[v].values)
-            self._rows(j, v, dims, arr, draws, chunk)
+            if self.keep is None or v in self.keep:
+                self._rows(j, v, dims, arr, draws, chunk)
             cols = np.ascontiguousarray(as_columns(arr, dims, self.year_idx).T)
             assert self.spill is not None
             for k, row in enumerate(cols):

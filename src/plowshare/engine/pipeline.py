@@ -10,6 +10,9 @@ Draws are processed in chunks of ``chunk_size`` (:data:`DEFAULT_CHUNK` by defaul
 memory stays bounded; models are elementwise across draws, and parameters and a model's
 extra random streams are drawn for all draws before chunking and sliced per chunk, so
 results do not depend on the chunking nor on where a chunk runs (:mod:`.backends`).
+For very large runs the parameters come from a :class:`~plowshare.core.sampling.DiskSample`
+and the streams from a :class:`StreamSource`, both read a chunk at a time with the same
+numbers, so nothing is held for every draw.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from plowshare.core import registry
 from plowshare.core.contract import ModelSpec, Params
 from plowshare.core.errors import InputError
 from plowshare.core.params import Registry
-from plowshare.core.sampling import Correlation, Method, sample, uniforms
+from plowshare.core.sampling import (
+    Correlation,
+    DiskSample,
+    Method,
+    sample,
+    uniforms,
+    uniforms_range,
+)
 
 Array = NDArray[np.float64]
 Progress = Callable[[int, int], None]
@@ -99,19 +109,44 @@ def run_models(
     return out
 
 
-def draw_streams(models: Sequence[str], inputs: Inputs, n: int, seed: int) -> Streams:
-    """Every model's extra uniform streams for all ``n`` draws (plain Monte Carlo)."""
-    out: Streams = {}
+def stream_names(models: Sequence[str], inputs: Inputs) -> dict[str, dict[str, list[str]]]:
+    """Every model's extra random streams: model -> key -> the streams' names (columns)."""
+    out: dict[str, dict[str, list[str]]] = {}
     for name in models:
         spec = registry.get(name)
         if spec.streams is None:
             continue
         wanted = spec.streams(dict(inputs.get(name, {})))
-        out[name] = {
-            key: np.column_stack([uniforms(s, n, seed, "mc") for s in names])
-            for key, names in wanted.items()
-        }
+        out[name] = {key: list(names) for key, names in wanted.items()}
     return out
+
+
+def draw_streams(models: Sequence[str], inputs: Inputs, n: int, seed: int) -> Streams:
+    """Every model's extra uniform streams for all ``n`` draws (plain Monte Carlo)."""
+    return {
+        m: {
+            k: np.column_stack([uniforms(s, n, seed, "mc") for s in names])
+            for k, names in d.items()
+        }
+        for m, d in stream_names(models, inputs).items()
+    }
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """The streams of :func:`draw_streams`, drawn a chunk at a time (same numbers)."""
+
+    names: dict[str, dict[str, list[str]]]
+    seed: int
+
+    def chunk(self, start: int, size: int) -> Streams:
+        return {
+            m: {
+                k: np.column_stack([uniforms_range(s, start, size, self.seed) for s in names])
+                for k, names in d.items()
+            }
+            for m, d in self.names.items()
+        }
 
 
 def has_year(model: str, output: str) -> bool:
@@ -122,7 +157,9 @@ def has_year(model: str, output: str) -> bool:
 DEFAULT_CHUNK = 1_000  # draws per chunk: fastest and smallest in bench/README.md, "chunk size"
 
 Part = dict[str, dict[str, Array]]  # model -> output -> array over a chunk's draws
-Sink = Callable[[int, Part], None]  # (first draw, every output of the chunk)
+Sink = Callable[[int, Part, dict[str, Array]], None]  # (first draw, outputs, parameters)
+ParamSource = Mapping[str, Array] | DiskSample  # every draw in memory, or read per chunk
+StreamInput = Streams | StreamSource | None
 
 
 def select(part: Part, keep: Collection[str] | None, keep_years: Sequence[int] | None) -> Part:
@@ -166,15 +203,26 @@ class ChunkTask:
         return select(part, self.keep, self.keep_years)
 
 
-def chunks(params: Mapping[str, Array], streams: Streams | None, size: int) -> Iterator[Chunk]:
-    """The parameters and streams sliced into chunks of ``size`` draws (views, no copies)."""
-    n = len(next(iter(params.values())))
+def draws_of(params: ParamSource) -> int:
+    return params.n if isinstance(params, DiskSample) else len(next(iter(params.values())))
+
+
+def chunks(params: ParamSource, streams: StreamInput, size: int) -> Iterator[Chunk]:
+    """The parameters and streams in chunks of ``size`` draws (views of arrays in memory,
+    or read from a disk sample and drawn per chunk: the same numbers either way)."""
+    n = draws_of(params)
     for s in range(0, n, size):
-        yield Chunk(
-            s,
-            {k: v[s : s + size] for k, v in params.items()},
-            {m: {k: a[s : s + size] for k, a in d.items()} for m, d in (streams or {}).items()},
+        p = (
+            params.chunk(s, size)
+            if isinstance(params, DiskSample)
+            else {k: v[s : s + size] for k, v in params.items()}
         )
+        st = (
+            streams.chunk(s, min(size, n - s))
+            if isinstance(streams, StreamSource)
+            else {m: {k: a[s : s + size] for k, a in d.items()} for m, d in (streams or {}).items()}
+        )
+        yield Chunk(s, p, st)
 
 
 class Backend(Protocol):
@@ -186,7 +234,7 @@ class Backend(Protocol):
 
 
 def run_chunked(
-    params: Mapping[str, Array],
+    params: ParamSource,
     years: Array,
     models: Sequence[str],
     chunk_size: int,
@@ -194,11 +242,12 @@ def run_chunked(
     keep: Collection[str] | None = None,
     keep_years: Sequence[int] | None = None,
     inputs: Inputs | None = None,
-    streams: Streams | None = None,
+    streams: StreamInput = None,
     choices: Mapping[str, tuple[str, ...]] | None = None,
     *,
     sink: Sink | None = None,
     backend: Backend | None = None,
+    collect: bool = True,
 ) -> dict[str, dict[str, Array]]:
     """Run in chunks of draws into preallocated arrays; identical to one big run.
 
@@ -207,13 +256,17 @@ def run_chunked(
     ``keep`` (dotted ``model.output`` names) drops every other output as each chunk
     finishes, and ``keep_years`` (indices into ``years``) keeps only those years of
     every output with a year axis, so a million-draw run can keep just what it reports.
-    ``sink(start, part)`` sees every output of each chunk first (to stream it to disk).
+    ``sink(start, part, params)`` sees every output of each chunk first, with the chunk's
+    parameters (to stream them to disk); with ``collect=False`` nothing is kept (the
+    sink is the only consumer) and an empty dict is returned.
     Parameters and streams are sliced per chunk, so the ``backend`` (local by default,
     or Dask) gives the same numbers whatever the chunking or the number of workers.
     """
+    from collections import deque
+
     from .backends import LocalBackend
 
-    n = len(next(iter(params.values())))
+    n = draws_of(params)
     size = max(1, min(chunk_size, n))
     total = -(-n // size)
     task = ChunkTask(
@@ -225,14 +278,24 @@ def run_chunked(
         keep_years=None if sink or keep_years is None else tuple(keep_years),
     )
     out: dict[str, dict[str, Array]] = {}
-    results = (backend or LocalBackend()).map(task, chunks(params, streams, size))
+    sent: deque[dict[str, Array]] = deque()  # parameters of the chunks in flight, in order
+
+    def items() -> Iterator[Chunk]:
+        for c in chunks(params, streams, size):
+            if sink is not None:
+                sent.append(c.params)
+            yield c
+
+    results = (backend or LocalBackend()).map(task, items())
     for i, part in enumerate(results):
         s = i * size
         if sink is not None:
-            sink(s, part)
+            sink(s, part, sent.popleft())
             part = select(part, keep, keep_years)
         if progress:
             progress(i + 1, total)
+        if not collect:
+            continue
         if total == 1:
             return part
         for m, outs in part.items():
@@ -256,6 +319,21 @@ def draw_params(
     """Sample the parameters of the given models."""
     plist = [p for p in reg if p.model in models]
     return sample(plist, draws, seed, method, correlations, file=file)
+
+
+def disk_params(
+    reg: Registry,
+    models: Sequence[str],
+    draws: int,
+    seed: int,
+    method: Method = "lhs",
+    correlations: Sequence[Correlation] = (),
+    file: str | None = None,
+    folder: str | None = None,
+) -> DiskSample:
+    """The same draws as :func:`draw_params`, on disk, read a chunk at a time (close it)."""
+    plist = [p for p in reg if p.model in models]
+    return DiskSample(plist, draws, seed, method, correlations, file=file, folder=folder)
 
 
 def choices_of(reg: Registry) -> dict[str, tuple[str, ...]]:

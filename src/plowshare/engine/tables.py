@@ -29,6 +29,16 @@ def displayed_outputs(models: Sequence[str] | None = None) -> set[str]:
     return out
 
 
+def key_output_names(models: Sequence[str] | None = None) -> set[str]:
+    """The ``model.output`` names of every key output (the rows of the run table)."""
+    return {
+        f"{m}.{name}"
+        for m, spec in registry.models().items()
+        if models is None or m in models
+        for name, _ in spec.key_outputs()
+    }
+
+
 def key_outputs(ds: xr.Dataset) -> list[tuple[str, KeyOutput]]:
     """(variable name, display spec) for every key output present in ``ds``."""
     return [
