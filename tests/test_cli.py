@@ -180,3 +180,54 @@ def test_contest_bad_race_exits_2(capsys):
 def test_races_lists_shipped_races(capsys):
     code, out, _ = cli(capsys, "races")
     assert code == 0 and "ny12-2026" in out
+
+
+def test_an_unexpected_error_is_one_line_with_a_bug_hint_and_exit_1(capsys, monkeypatch):
+    """The last resort: a bug never prints a traceback (the fuzz suite shows bad input
+    never gets here)."""
+    from plowshare.cli import runs
+
+    def boom(*_a, **_k):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(runs, "load_scenario", boom)
+    code, out, err = cli(capsys, "run", "baseline")
+    assert code == 1
+    assert err.startswith("error: RuntimeError: boom second line") and err.count("\n") == 1
+    assert "bug in plowshare" in err and "Traceback" not in err + out
+
+
+@pytest.mark.parametrize(("exc", "code"), [("KeyboardInterrupt", 130), ("Terminated", 143)])
+def test_interrupt_and_sigterm_exit_130_and_143(capsys, monkeypatch, exc, code):
+    import plowshare.cli as cli_pkg
+    from plowshare.cli import runs
+
+    def stop(*_a, **_k):
+        raise KeyboardInterrupt if exc == "KeyboardInterrupt" else cli_pkg.Terminated
+
+    monkeypatch.setattr(runs, "load_scenario", stop)
+    got, _, err = cli(capsys, "run", "baseline")
+    assert got == code and err.count("\n") == 1
+
+
+def test_sigterm_handler_is_installed_only_during_main_and_restored():
+    import signal
+
+    import plowshare.cli as cli_pkg
+
+    before = signal.getsignal(signal.SIGTERM)
+    seen = []
+
+    def probe(*_a, **_k):
+        seen.append(signal.getsignal(signal.SIGTERM))
+        raise cli_pkg.Terminated
+
+    from plowshare.cli import runs
+
+    orig = runs.load_scenario
+    runs.load_scenario = probe
+    try:
+        assert main(["run", "baseline"]) == 143
+    finally:
+        runs.load_scenario = orig
+    assert seen == [cli_pkg._on_sigterm] and signal.getsignal(signal.SIGTERM) is before

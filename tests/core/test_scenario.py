@@ -1,5 +1,7 @@
 """Every bad scenario input is refused with one line naming file, key and expectation."""
 
+from pathlib import Path
+
 import pytest
 
 from plowshare.core.distributions import Dist
@@ -79,8 +81,12 @@ def test_hash_depends_on_numbers_not_on_wording(tmp_path):
         ("draws = 100", "drawz = 100", r"run\.drawz: unknown key .*did you mean 'run\.draws'"),
         ("draws = 100", "draws = 0", r"run\.draws: Input should be greater than or equal to 1"),
         ("draws = 100", 'draws = "many"', r"run\.draws: Input should be a valid integer"),
-        ("years = [2025, 2040]", "years = [2040, 2025]", "years must be"),
-        ("report_years = [2030, 2040]", "report_years = [2030, 2045]", "report_years must lie"),
+        ("years = [2025, 2040]", "years = [2040, 2025]", r"run\.years: \[start, end\] with"),
+        (
+            "report_years = [2030, 2040]",
+            "report_years = [2030, 2045]",
+            r"run\.report_years: years within years \[2025, 2040\] expected; got \[2030, 2045\]",
+        ),
         ('name = "t"', 'nme = "t"', r"scenario\.nme: unknown key.*did you mean 'scenario\.name'"),
         ("[levers]", "[lever]", r"lever: unknown key.*did you mean 'levers'"),
         ("upper = 0.08 }", "upper = 0.08, kind2 = 1 }", "normal distribution takes"),
@@ -123,3 +129,26 @@ def test_shipped_scenarios_load_and_say_what_they_answer(name):
     sc = load_scenario(name)
     assert sc.name == name
     assert sc.question and sc.description
+
+
+def test_hash_ignores_chunk_size(tmp_path):
+    a = write(tmp_path, BASE)
+    sa = load_scenario(a)
+    b = tmp_path / "b.toml"
+    b.write_text(BASE.replace("[run]\n", "[run]\nchunk_size = 17\n"))
+    sb = load_scenario(b)
+    assert sb.run.chunk_size == 17 and sa.content_hash() == sb.content_hash()
+    c = tmp_path / "c.toml"
+    c.write_text(BASE.replace("draws = 100", "draws = 101"))
+    assert load_scenario(c).content_hash() != sa.content_hash()
+
+
+def test_a_path_to_an_input_never_collapses_into_a_shipped_name(tmp_path, monkeypatch):
+    """`./ny12-2026` is the user's file even though `ny12-2026` is a shipped race."""
+    from plowshare.core.scenario import race_scenario
+
+    monkeypatch.chdir(tmp_path)
+    Path("ny12-2026").write_text("not a race")
+    with pytest.raises(InputError, match="unreadable TOML"):  # the user's file, not ours
+        race_scenario("./ny12-2026")
+    assert race_scenario("ny12-2026").inputs["contest"]["race"] == "ny12-2026"

@@ -6,10 +6,12 @@ it goes through :func:`safe`, so ``[/bold]`` in a description prints as written.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -61,6 +63,112 @@ def slug(name: str) -> str:
 def safe(text: object) -> str:
     """User text escaped for rich markup."""
     return escape(str(text))
+
+
+def _path_text(path: Path, key: str) -> str:
+    """The path as text, refused when no file system could hold it (NUL, too long)."""
+    text = str(path)
+    if not text or "\0" in text:
+        raise InputError("a path without NUL characters expected", file=text or "''", key=key)
+    limit = 255
+    for part in path.parts:
+        if len(os.fsencode(part)) > limit:
+            raise InputError(
+                f"a file or folder name of at most {limit} bytes expected, got one of "
+                f"{len(os.fsencode(part))}",
+                file=safe_name(text),
+                key=key,
+            )
+    if len(os.fsencode(text)) > 4000:
+        raise InputError("a path of at most 4000 bytes expected", file=safe_name(text), key=key)
+    return text
+
+
+def safe_name(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _writable_dir(folder: Path, key: str, what: str) -> None:
+    """``folder``, or the nearest folder above it that exists, must be a writable directory
+    (what does not exist yet is created when the results are written)."""
+    p = folder
+    while not p.exists():
+        if p.is_symlink():  # a dangling link
+            raise InputError(f"{what}: a dangling symbolic link", file=str(p), key=key)
+        p = p.parent
+    if not p.is_dir():
+        raise InputError(
+            f"{what}: {safe_name(str(p))} is not a directory", file=str(folder), key=key
+        )
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise InputError(
+            f"{what}: the directory {safe_name(str(p))} is not writable", file=str(folder), key=key
+        )
+
+
+def out_dir(path: Path | None, key: str = "--out") -> Path | None:
+    """Check ``--out`` before any work: a directory that exists and is writable, or one
+    that can be created (its nearest existing parent is a writable directory).
+
+    A device (``/dev/null``), a regular file or a FIFO is refused: the results are a set of
+    files written into a directory, never into something else's place.
+    """
+    if path is None:
+        return None
+    text = _path_text(path, key)
+    try:
+        _check_dir(path, text, key)
+    except OSError as e:  # e.g. permission denied on a folder above
+        raise InputError(
+            f"cannot use this path ({e.strerror or e})", file=safe_name(text), key=key
+        ) from None
+    return path
+
+
+def _check_dir(path: Path, text: str, key: str) -> None:
+    if (path.exists() or path.is_symlink()) and not path.is_dir():
+        raise InputError(
+            "exists and is not a directory; --out takes a directory for the results",
+            file=safe_name(text),
+            key=key,
+        )
+    _writable_dir(path, key, "cannot write the results here")
+
+
+def out_file(path: Path, key: str = "--out", *, create_parent: bool = False) -> Path:
+    """Check a ``--out`` file path before any work: a regular file (or none yet) in a
+    writable directory (created when missing). A device such as ``/dev/full``, a FIFO or a
+    directory is refused, so a rename can never replace one."""
+    text = _path_text(path, key)
+    try:
+        _check_file(path, text, key)
+        if create_parent:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(
+            f"cannot use this path ({e.strerror or e})", file=safe_name(text), key=key
+        ) from None
+    return path
+
+
+def _check_file(path: Path, text: str, key: str) -> None:
+    if path.exists() or path.is_symlink():
+        if path.is_dir():
+            raise InputError(
+                "is a directory; a file path such as out/brief.html expected",
+                file=safe_name(text),
+                key=key,
+            )
+        if not path.is_file():
+            raise InputError(
+                "exists and is not a regular file (a device, FIFO or socket); a file path "
+                "such as out/brief.html expected",
+                file=safe_name(text),
+                key=key,
+            )
+        if not os.access(path, os.W_OK):
+            raise InputError("the file exists and is not writable", file=safe_name(text), key=key)
+    _writable_dir(path.parent, key, "cannot write the file here")
 
 
 @contextmanager

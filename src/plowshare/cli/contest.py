@@ -19,6 +19,7 @@ from plowshare.engine.results import write_atomic
 from plowshare.models.contest import load_race, shipped_races
 
 from .common import FOOTER, SeedOpt, app, out, progress_bar, safe, slug
+from .common import out_dir as check_out_dir
 
 
 def pct(x: float) -> str:
@@ -183,6 +184,7 @@ def contest(
     """Campaign money in one race: shares, win odds, attack response, equilibrium.
 
     A shortcut for `plowshare run` on a scenario with `[inputs] contest.race = RACE`."""
+    out_dir = check_out_dir(out_dir)
     sc = race_scenario(race)
     with progress_bar(f"contest: {draws:,} draws", enabled=True):
         ds, eq = run_contest(sc, draws, seed, equilibrium_draws)

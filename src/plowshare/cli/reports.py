@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,10 +11,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plowshare.core.errors import InputError
 from plowshare.core.sampling import DEFAULT_SEED
 
-from .common import PerScenarioDraws, SeedOpt, app, err, out, progress_bar, safe
+from .common import PerScenarioDraws, SeedOpt, app, err, out, out_file, progress_bar, safe
 
 
 @app.command()
@@ -64,14 +62,7 @@ def brief(
     """One self-contained HTML page answering the essay's questions, with bands and sources."""
     from plowshare.report.brief import SCENARIOS, write
 
-    try:  # fail before the half-minute of work, not after
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        if out_path.is_dir() or not os.access(out_path.parent, os.W_OK):
-            raise OSError("not a writable file path")
-    except OSError as e:
-        raise InputError(
-            f"cannot write the brief here ({e.strerror or e})", file=str(out_path), key="--out"
-        ) from None
+    out_file(out_path, create_parent=True)  # fail before the half-minute of work, not after
     steps = len(SCENARIOS) + 3
     with Progress(
         TextColumn("brief: {task.description}"),

@@ -40,6 +40,9 @@ from .common import (
     safe,
     slug,
 )
+from .common import (
+    out_dir as check_out_dir,
+)
 from .contest import print_race
 
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write CSV, Parquet, JSON here.")]
@@ -112,6 +115,7 @@ def run(
     from plowshare.engine.pipeline import order
     from plowshare.engine.streamed import BIG_RUN, run_summary, sample_note
 
+    out_dir = check_out_dir(out_dir)  # refuse a bad --out before any work
     sc = load_scenario(scenario)
     ys = parse_years(years, sc)
     n = sc.run.draws if draws is None else draws
@@ -170,6 +174,7 @@ def compare(
     ] = None,
 ) -> None:
     """Run two scenarios with common random numbers and print B − A with its band."""
+    out_dir = check_out_dir(out_dir)
     sa, sb = load_scenario(a), load_scenario(b)
     ys = parse_years(years, sb)
     n = draws if draws is not None else max(sa.run.draws, sb.run.draws)

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .data import load_table
-from .errors import InputError, nearest
+from .errors import InputError, nearest, show
 
 # the 50 states and DC by USPS code, sorted (the order of every state axis)
 STATES: tuple[str, ...] = (
@@ -83,7 +83,7 @@ def state_vector(value: object, *, rates: bool, file: str | None, key: str) -> N
 
     def add(code: object, w: float) -> None:
         if not isinstance(code, str):
-            raise InputError(f"{valid} expected, got {code!r}", file=file, key=key)
+            raise InputError(f"{valid} expected, got {show(code)}", file=file, key=key)
         c = code.strip()
         if c in groups:
             out[[STATES.index(s) for s in groups[c]]] = w
@@ -91,7 +91,7 @@ def state_vector(value: object, *, rates: bool, file: str | None, key: str) -> N
             out[STATES.index(c.upper())] = w
         else:
             raise InputError(
-                f"unknown state or group {code!r}; {valid} expected",
+                f"unknown state or group {show(code)}; {valid} expected",
                 file=file,
                 key=key,
                 suggestion=suggest(c),
@@ -112,11 +112,11 @@ def state_vector(value: object, *, rates: bool, file: str | None, key: str) -> N
         for code, r in value.items():
             if isinstance(r, bool) or not isinstance(r, int | float) or not 0.0 <= r <= 1.0:
                 raise InputError(
-                    f"a rate in [0, 1] expected for {code}, got {r!r}",
+                    f"a rate in [0, 1] expected for {code}, got {show(r)}",
                     file=file,
                     key=f"{key}.{code}",
                 )
             add(code, float(r))
     else:
-        raise InputError(f"a list of {valid} expected, got {value!r}", file=file, key=key)
+        raise InputError(f"a list of {valid} expected, got {show(value)}", file=file, key=key)
     return out

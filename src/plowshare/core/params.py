@@ -21,7 +21,7 @@ from typing import Any
 from .data import package_root
 from .dims import STATES, state_vector
 from .distributions import Dist, DistError
-from .errors import InputError, nearest, unknown_key
+from .errors import InputError, NotFoundError, finite_number, nearest, show, unknown_key
 from .units import UNITS
 
 ROLES = ("uncertainty", "lever", "constant")
@@ -111,7 +111,7 @@ class Param:
         if self.kind == "category":
             if not isinstance(v, str) or v not in self.choices:
                 raise InputError(
-                    f"one of {', '.join(self.choices)} expected, got {v!r}",
+                    f"one of {', '.join(self.choices)} expected, got {show(v)}",
                     file=file,
                     key=key,
                     suggestion=nearest(str(v), self.choices),
@@ -125,9 +125,7 @@ class Param:
             )
         if isinstance(v, bool) and self.unit == "flag":
             v = float(v)
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise InputError(f"a number expected, got {v!r}", file=file, key=key)
-        x = float(v)
+        x = finite_number(v, file=file, key=key)  # no bool, text, NaN, inf or huge int
         self.check_value(x, file=file, key=key)
         return self.with_override(x, None, file or "")
 
@@ -398,7 +396,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             raw = fh.read(limit + 1)
     except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
+        raise NotFoundError("file not found", file=file) from None
     except IsADirectoryError:
         raise InputError("is a directory; a TOML file was expected", file=file) from None
     except PermissionError:
@@ -418,7 +416,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             file=file,
         ) from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"unreadable TOML: {e}", file=file) from None
     except RecursionError:
@@ -426,6 +424,28 @@ def read_toml(path: Path) -> dict[str, Any]:
     except ValueError as e:  # e.g. an integer beyond Python's int-string conversion limit
         why = str(e).split(";")[0]
         raise InputError(f"unreadable TOML: cannot convert a value ({why})", file=file) from None
+    check_integers(data, file)
+    return data
+
+
+INT64 = 2**63
+
+
+def check_integers(data: dict[str, Any], file: str) -> None:
+    """Refuse an integer outside the 64-bit range TOML allows (Python would take any)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        key, v = stack.pop()
+        if isinstance(v, dict):
+            stack += [(f"{key}.{k}" if key else str(k), x) for k, x in v.items()]
+        elif isinstance(v, list):
+            stack += [(f"{key}[{i}]", x) for i, x in enumerate(v)]
+        elif isinstance(v, int) and not isinstance(v, bool) and not -INT64 <= v < INT64:
+            raise InputError(
+                f"an integer of {v.bit_length()} bits is beyond the 64-bit range TOML allows",
+                file=file,
+                key=key,
+            )
 
 
 @cache

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import registry as model_registry
 from .distributions import Dist, DistError
-from .errors import InputError, nearest, unknown_key
+from .errors import InputError, NotFoundError, finite_number, nearest, show, unknown_key
 from .params import Param, Registry, default_registry, fmt_range, package_root, read_toml
 from .sampling import DEFAULT_SEED
 
@@ -50,7 +50,8 @@ MAX_INHERITANCE = 16
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # strict types, no unknown keys, and no NaN or infinity in any float field
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class ScenarioMeta(_Strict):
@@ -72,15 +73,16 @@ class RunSettings(_Strict):
 
     @model_validator(mode="after")
     def _years(self) -> RunSettings:
+        # "field: message" names the key (see pydantic_error)
         start, end = self.years
         if not 2000 <= start <= end <= 2200:
-            raise ValueError("years must be [start, end] with 2000 <= start <= end <= 2200")
-        if any(not start <= y <= end for y in self.report_years):
-            raise ValueError(f"report_years must lie within years [{start}, {end}]")
+            raise ValueError("years: [start, end] with 2000 <= start <= end <= 2200 expected")
         if not self.report_years or len(set(self.report_years)) != len(self.report_years):
-            raise ValueError("report_years must be one or more distinct years")
+            raise ValueError("report_years: one or more distinct years expected")
+        if any(not start <= y <= end for y in self.report_years):
+            raise ValueError(f"report_years: years within years [{start}, {end}] expected")
         if self.models is not None and len(set(self.models)) != len(self.models):
-            raise ValueError("models must not repeat a model")
+            raise ValueError("models: a list of distinct model names expected")
         return self
 
 
@@ -158,7 +160,8 @@ class Scenario:
         return replace(self, inputs=check_inputs(flat_inputs(merged), self.path))
 
     def content_hash(self) -> str:
-        """SHA-256 of everything that determines the numbers (not name or description)."""
+        """SHA-256 of everything that determines the numbers (not name, description or
+        ``chunk_size``: the same seed gives the same numbers whatever the chunking)."""
         payload = {
             "levers": self.levers,
             "overrides": {
@@ -166,7 +169,7 @@ class Scenario:
             },
             "correlations": self.correlations,
             "inputs": self.inputs,
-            "run": self.run.model_dump(),
+            "run": self.run.model_dump(exclude={"chunk_size"}),  # never changes a number
         }
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -215,13 +218,11 @@ def pydantic_error(
     if e["type"] == "missing":
         return InputError("required key is missing", file=file, key=key)
     msg = e["msg"].removeprefix("Value error, ")
-    return InputError(f"{msg}; got {e.get('input')!r}", file=file, key=key)
-
-
-def _number(v: Any, file: str, key: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise InputError(f"a number expected, got {v!r}", file=file, key=key)
-    return float(v)
+    got = e.get("input")
+    field_name, sep, rest = msg.partition(": ")
+    if sep and isinstance(got, dict) and field_name in got:  # a check across fields
+        key, msg, got = f"{key}.{field_name}" if key else field_name, rest, got[field_name]
+    return InputError(f"{msg}; got {show(got)}", file=file, key=key)
 
 
 def _apply(
@@ -272,7 +273,7 @@ def _apply(
             ovr[name] = d
             reg = reg.replace(p.with_override(None, d, file))
         else:
-            x = _number(v, file, key)
+            x = finite_number(v, file=file, key=key)
             p.check_value(x, file=file, key=key)
             ovr[name] = x
             reg = reg.replace(p.with_override(x, None, file))
@@ -303,8 +304,8 @@ def resolve_file(ref: str | Path, available: dict[str, Path], kind: str) -> Path
     if path.is_file():
         return path
     if not bare:
-        raise InputError("file not found", file=text, suggestion=nearest(path.stem, available))
-    raise InputError(
+        raise NotFoundError("file not found", file=text, suggestion=nearest(path.stem, available))
+    raise NotFoundError(
         f"no such {kind} file or shipped {kind} (shipped: {', '.join(available)})",
         file=text,
         suggestion=nearest(text, available),
@@ -319,6 +320,8 @@ def resolve(ref: str | Path) -> Path:
 def relative_to(ref: str, base: Path) -> str:
     """A path-like reference in a file, resolved against that file's folder when it exists."""
     p = Path(ref)
+    if base.parent == Path("."):  # already relative to the working directory (or no file)
+        return ref
     if not p.is_absolute() and ("/" in ref or p.suffix == ".toml") and (base.parent / p).is_file():
         return str(base.parent / p)
     return ref
@@ -381,7 +384,17 @@ def merged_chain(
     parent_ref = spec.scenario.inherits
     if parent_ref is None:
         return own | {"scenario": spec.scenario, "file": file}, (*chain, key)
-    parent, full = merged_chain(relative_to(parent_ref, path), (*chain, key))
+    try:
+        parent_path = resolve(relative_to(parent_ref, path))
+    except NotFoundError as e:
+        raise InputError(
+            f"cannot find the scenario it inherits, {show(parent_ref)} "
+            f"({e.message.split(' (shipped:')[0]}): a shipped name or a path expected",
+            file=file,
+            key="scenario.inherits",
+            suggestion=e.suggestion,
+        ) from None
+    parent, full = merged_chain(parent_path, (*chain, key))
     mine = {frozenset((c["a"], c["b"])) for c in own["correlations"]}
     corr = [c for c in parent["correlations"] if frozenset((c["a"], c["b"])) not in mine]
     merged: dict[str, Any] = {
@@ -408,13 +421,25 @@ def check_inputs(inputs: dict[str, Any], file: str) -> dict[str, dict[str, Any]]
                 "input", f"inputs.{dotted}", [f"inputs.{x}" for x in valid], file=file
             )
         if k in specs[model].inputs:
-            if not isinstance(v, str):
+            if not isinstance(v, str) or not v:
                 raise InputError(
-                    f"a shipped name or a path expected, got {v!r}",
+                    f"a shipped name or a path expected, got {show(v)}",
                     file=file,
                     key=f"inputs.{dotted}",
                 )
-            specs[model].inputs[k].load(v)  # refuse a bad case file now, before anything runs
+            try:  # refuse a bad case file now, before anything runs
+                specs[model].inputs[k].load(v)
+            except NotFoundError as e:
+                raise InputError(
+                    f"cannot find {v!r}: {e.message}",
+                    file=file,
+                    key=f"inputs.{dotted}",
+                    suggestion=e.suggestion,
+                ) from None
+        elif not isinstance(v, bool):  # options are switches
+            raise InputError(
+                f"true or false expected, got {show(v)}", file=file, key=f"inputs.{dotted}"
+            )
         out.setdefault(model, {})[k] = v
     return out
 
@@ -450,10 +475,15 @@ def load_scenario(
                     f"the {m} model needs [inputs] {m}.{k}", file=file, key="run.models"
                 )
     corr = tuple((c["a"], c["b"], float(c["rho"])) for c in merged["correlations"])
-    for a, b, _ in corr:
-        for n in (a, b):
+    for i, (a, b, _) in enumerate(corr):
+        for side, n in (("a", a), ("b", b)):
             if n not in reg:
-                raise unknown_key("parameter", n, (p.name for p in reg), file=file)
+                raise InputError(
+                    f"unknown parameter '{n}'",
+                    file=file,
+                    key=f"correlations[{i}].{side}",
+                    suggestion=nearest(n, [p.name for p in reg]),
+                )
     return Scenario(
         meta.name,
         meta.description,

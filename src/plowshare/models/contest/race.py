@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from plowshare.core.errors import InputError, nearest
+from plowshare.core.errors import InputError, nearest, show
 from plowshare.core.params import default_registry, read_toml
 from plowshare.core.scenario import pydantic_error, resolve_file, shipped
 
@@ -24,7 +24,8 @@ Array = NDArray[np.float64]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # strict types, no unknown keys, and no NaN or infinity in any float field
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class RaceMeta(_Strict):
@@ -158,8 +159,9 @@ def load_race(ref: str | Path) -> Race:
             date.fromisoformat(text)
         except ValueError:
             raise InputError(
-                f"a date YYYY-MM-DD expected, got {text!r}", file=file, key=key
+                f"a date YYYY-MM-DD expected, got {show(text)}", file=file, key=key
             ) from None
+    check_consistent(spec, file)
     bibliography = default_registry().sources
     cited = [("race.sources", k) for k in spec.race.sources]
     items: list[tuple[str, Poll | Spending | Endorsement]] = [
@@ -219,6 +221,54 @@ def load_race(ref: str | Path) -> Race:
         poll_dates=tuple(poll.date for poll in spec.polls),
         endorsed_after_polls=_endorsed_after(spec, names),
     )
+
+
+def check_consistent(spec: RaceFile, file: str) -> None:
+    """What the schema cannot see: distinct candidates, polls and endorsements before
+    election day, spending inside the modelled campaign, one attacker and one defender
+    stream (the response curve and the equilibrium need both)."""
+    seen: dict[str, int] = {}
+    for i, c in enumerate(spec.candidates):
+        if c.name in seen:
+            raise InputError(
+                f"candidate {show(c.name)} is listed twice (also candidates[{seen[c.name]}])",
+                file=file,
+                key=f"candidates[{i}].name",
+            )
+        seen[c.name] = i
+    election = date.fromisoformat(spec.race.election_date)
+    dated = [
+        *((f"polls[{i}].date", q.date) for i, q in enumerate(spec.polls)),
+        *((f"endorsements[{i}].date", e.date) for i, e in enumerate(spec.endorsements)),
+    ]
+    for key, text in dated:
+        if date.fromisoformat(text) > election:
+            raise InputError(
+                f"{text} is after election day ({spec.race.election_date}); only what was "
+                "known before the election goes into the model",
+                file=file,
+                key=key,
+            )
+    weeks = spec.race.weeks
+    for i, s in enumerate(spec.spending):
+        if s.weeks_before[0] >= weeks:
+            raise InputError(
+                f"spending starts {s.weeks_before[0]} weeks before election day but the race "
+                f"models only the last {weeks} weeks (race.weeks): weeks_before within "
+                f"[{weeks - 1}, 0] expected",
+                file=file,
+                key=f"spending[{i}].weeks_before",
+            )
+    for role in ("attacker", "defender"):
+        hits = [i for i, s in enumerate(spec.spending) if s.strategic == role]
+        if len(hits) != 1:
+            raise InputError(
+                f"exactly one spending stream with strategic = {role!r} expected, found "
+                f"{len(hits)}" + (f" (spending{hits})" if hits else ""),
+                file=file,
+                key="spending",
+                suggestion=None,
+            )
 
 
 def _endorsed_after(spec: RaceFile, names: tuple[str, ...]) -> Array:
