@@ -47,18 +47,26 @@ def print_race(ds: xr.Dataset, eq: xr.Dataset | None = None) -> None:
         title_justify="left",
         header_style="bold",
     )
-    for c in ("candidate", "share %", "P(win) %", "actual %", "in 90 % band"):
+    k = race.top_k
+    above = f"P(≥ {pct(race.threshold)} %) %"
+    cols = ("candidate", "share %", "P(win) %", f"P(top {k}) %", above, "actual %", "in 90 % band")
+    for c in cols:
         t.add_column(c, justify="left" if c == "candidate" else "right")
     shares = ds["contest.shares"].values
     wins = ds["contest.wins"].values.mean(axis=0)
+    top = ds["contest.top_k"].values.mean(axis=0)
+    over = ds["contest.above_threshold"].values.mean(axis=0)
     for i, name in enumerate(race.names):
         actual = m.actual_result.get(name)
         lo, hi = np.quantile(shares[:, i], [0.05, 0.95])
         inside = "" if actual is None else ("yes" if lo <= actual <= hi else "NO")
+        bucket = bool(race.bucket[i])
         t.add_row(
-            safe(name),
+            safe(name) + (" (bucket: cannot win)" if bucket else ""),
             band_pct(shares[:, i]),
-            pct(wins[i]),
+            "" if bucket else pct(wins[i]),
+            "" if bucket else pct(top[i]),
+            pct(over[i]),
             "" if actual is None else pct(actual),
             inside,
         )
@@ -129,6 +137,10 @@ def export_contest(ds: xr.Dataset, eq: xr.Dataset | None, out_dir: Path) -> list
             n: {
                 "share_p5_p50_p95": np.quantile(shares[:, i], [0.05, 0.5, 0.95]).tolist(),
                 "win_probability": float(wins[i]),
+                "top_k_probability": float(ds["contest.top_k"].values[:, i].mean()),
+                "above_threshold_probability": float(
+                    ds["contest.above_threshold"].values[:, i].mean()
+                ),
             }
             for i, n in enumerate(race.names)
         },

@@ -21,8 +21,10 @@ when solving best responses); parameters are (n,) arrays reshaped to broadcast.
 * **Several candidates.** A candidate's losses go to every other candidate in proportion
   to their support; gains come from them in the same proportion.
 * **Turnout** (field spending) adds votes at a cost per vote, shifting shares.
-* **Uncertainty about the start**: a random mix of the race's polls, a random break of
-  the undecided, and a forecast error that grows with the polls' age.
+* **Where the race starts and how far it may miss** live in :mod:`.forecast` (fitted on
+  538's polls and results).
+* ``p`` carries the race's per-draw turnout and market share as ``race.turnout`` and
+  ``race.market`` (:func:`.forecast.with_race_draws`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy.special import ndtr
 
 from plowshare.models.contest.race import Race
 
@@ -44,7 +46,7 @@ def expand(x: Array, ndim: int) -> Array:
 
 
 def ceiling(p: Mapping[str, Array], race: Race) -> Array:
-    key = "open_primary" if race.meta.kind == "open_primary" else "partisan_general"
+    key = "open_primary" if race.is_primary else "partisan_general"
     return p[f"contest.persuasion_ceiling_{key}"]
 
 
@@ -63,7 +65,7 @@ def doses(p: Mapping[str, Array], race: Race, amount: Array) -> Array:
     )
     price = 1.0 + race.outside[:, None] * (expand(p["contest.outside_price_multiple"], nd) - 1.0)
     b = expand(p["contest.broadcast_share"], nd)
-    reach = b * race.meta.district_share_of_market + (1.0 - b)
+    reach = b * expand(p["race.market"], nd) + (1.0 - b)
     tau = race.weeks_to_election()
     lam, dur = (
         expand(p["contest.adstock_weekly_retention"], nd),
@@ -83,36 +85,10 @@ def effects(p: Mapping[str, Array], race: Race, amount: Array) -> tuple[Array, A
     support = (dose * (race.sign > 0)) @ onehot
     attack = (dose * (race.sign < 0)) @ onehot
     top = expand(ceiling(p, race), nd)
-    half = top * race.meta.turnout * expand(p["contest.cost_per_net_vote_usd"], nd)
+    half = top * expand(p["race.turnout"], nd) * expand(p["contest.cost_per_net_vote_usd"], nd)
     gain = top * support / (support + half)
     loss = top * attack / (attack + half) * (1.0 - expand(p["contest.backlash_share"], nd))
     return gain, loss
-
-
-def base_shares(p: Mapping[str, Array], race: Race, u: dict[str, Array]) -> Array:
-    """Where the race stands before the modelled spending, per draw, (n, K).
-
-    Two uncertainties, drawn from the uniforms ``u`` (see ``run.race_uniforms``):
-
-    * which poll to believe: a random convex combination of the race's polls (flat
-      Dirichlet weights) — sponsored polls disagree;
-    * where the undecided go: Dirichlet with mean equal to the decided shares and
-      concentration ``undecided_concentration`` (low: they break unpredictably);
-    * then candidates with a major endorsement after the last poll gain
-      ``endorsement_effect`` (drawn from the others by their support).
-    """
-    w = -np.log(u["poll_weight"])  # (n, P) exponential -> flat Dirichlet after normalising
-    w = w / w.sum(axis=1, keepdims=True)
-    decided = w @ race.polls  # (n, K)
-    undecided = np.clip(1.0 - decided.sum(axis=1, keepdims=True), 0.0, 1.0)
-    mean = decided / np.maximum(decided.sum(axis=1, keepdims=True), 1e-12)
-    alpha = np.maximum(p["contest.undecided_concentration"][:, None] * mean, 1e-3)
-    g = stats.gamma.ppf(u["undecided"], alpha)
-    split = g / np.maximum(g.sum(axis=1, keepdims=True), 1e-300)
-    start = decided + undecided * split
-    # major endorsements after the polls: a gain drawn from the others by their support
-    gain = p["contest.endorsement_effect"][:, None] * race.endorsed_after_polls[None, :]
-    return redistribute(start, gain, np.zeros_like(gain))
 
 
 def align(base: Array, amount: Array) -> Array:
@@ -142,57 +118,50 @@ def vote_shares(p: Mapping[str, Array], race: Race, amount: Array, base: Array) 
     """Expected final vote shares, (..., K), before forecast error; ``base`` is (n, K)."""
     gain, loss = effects(p, race, amount)
     s = redistribute(np.broadcast_to(align(base, amount), gain.shape), gain, loss)
-    votes = s * race.meta.turnout + field_votes(p, race, amount)
+    votes = s * expand(p["race.turnout"], s.ndim) + field_votes(p, race, amount)
     return votes / votes.sum(axis=-1, keepdims=True)
 
 
 HERMITE_X, HERMITE_W = np.polynomial.hermite.hermgauss(16)
 
 
-def win_probability(v: Array, t: int, sigma: Array) -> Array:
-    r"""P(candidate ``t`` has the largest share), (...), when every share carries an
-        independent normal error of sd ``sigma`` (broadcast against ``v[..., 0]``):
+def share_sd(v: Array, sd_logit: Array) -> Array:
+    """A logit-scale error as a share-scale sd (delta method): v (1 - v) sd."""
+    return np.maximum(v * (1.0 - v) * sd_logit, 1e-6)
 
-        .. math:: P = \int \phi(z) \prod_{k
-    e t} \Phi\!\left(rac{v_t - v_k}{\sigma} + z
-    ight) dz
 
-        by 16-point Gauss-Hermite quadrature (smooth in spending, so best responses are too).
+def win_probability(
+    v: Array, t: int, sigma: Array, bucket: NDArray[np.bool_] | None = None
+) -> Array:
+    r"""P(candidate ``t`` has the largest share among the candidates that can win), (...),
+    when share :math:`k` carries an independent normal error of sd :math:`\sigma_k`
+    (``sigma`` broadcasts against ``v``):
+
+    .. math:: P = \int \phi(z) \prod_{k \ne t} \Phi\!\left(
+        \frac{v_t - v_k + \sigma_t z}{\sigma_k}\right) dz
+
+    by 16-point Gauss-Hermite quadrature (smooth in spending, so best responses are too),
+    with ``scipy.special.ndtr``. Buckets (``Others``) are left out of the rivals.
     """
-    gap = (v[..., t : t + 1] - np.delete(v, t, axis=-1)) / sigma[..., None]  # (..., K-1)
+    sigma = np.broadcast_to(sigma, v.shape)
+    k = v.shape[-1]
+    rivals = [j for j in range(k) if j != t and (bucket is None or not bucket[j])]
     z = np.sqrt(2.0) * HERMITE_X  # nodes for a standard normal
-    inner = stats.norm.cdf(gap[..., None, :] + z[:, None]).prod(axis=-1)  # (..., nodes)
+    num = v[..., t : t + 1] - v[..., rivals]  # (..., R)
+    st = sigma[..., t : t + 1]
+    sr = sigma[..., rivals]
+    arg = (num[..., None, :] + st[..., None, :] * z[:, None]) / sr[..., None, :]
+    inner = ndtr(arg).prod(axis=-1)  # (..., nodes)
     return np.asarray(inner @ HERMITE_W / np.sqrt(np.pi))
 
 
-def target_win_probability(p: Mapping[str, Array], race: Race, amount: Array, base: Array) -> Array:
-    """P(target wins), (...), from its expected share and everyone's forecast error."""
-    v = vote_shares(p, race, amount, base)
-    return win_probability(v, race.target, expand(forecast_sd(p, race), v.ndim - 1))
-
-
-def forecast_sd(p: Mapping[str, Array], race: Race) -> Array:
-    """Each candidate's forecast error, (n,): the election-eve error grown with poll age.
-
-    Opinion between a poll and election day moves like a random walk (Linzer 2013), so
-    the error variance grows linearly with the weeks in between, doubling every
-    ``forecast_error_doubling_weeks``.
-    """
-    weeks = race.poll_weeks_out()
-    return p["contest.forecast_error_sd"] * np.sqrt(
-        1.0 + weeks / p["contest.forecast_error_doubling_weeks"]
-    )
-
-
-def simulate(
-    p: Mapping[str, Array], race: Race, amount: Array, base: Array, u: dict[str, Array]
-) -> dict[str, Array]:
-    """Outcome per draw with forecast error: final shares (n, K) and the winner (n,)."""
-    v = vote_shares(p, race, amount, base)
-    noise = stats.norm.ppf(u["error"]) * forecast_sd(p, race)[:, None]
-    final = np.clip(v + noise, 0.0, None)
-    final = final / final.sum(axis=-1, keepdims=True)
-    return {"expected_shares": v, "shares": final, "winner": final.argmax(axis=-1)}
+def ranks(final: Array, bucket: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Each candidate's place (0 = first) among those that can win; buckets rank last."""
+    score = np.where(bucket[None, :], -np.inf, final)
+    order = np.argsort(-score, axis=-1, kind="stable")
+    r = np.empty_like(order)
+    np.put_along_axis(r, order, np.arange(final.shape[-1])[None, :], axis=-1)
+    return r
 
 
 def money_proof_margin(p: Mapping[str, Array], race: Race, base: Array) -> Array:

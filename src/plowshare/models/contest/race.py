@@ -3,6 +3,13 @@
 A race is a TOML file validated like a scenario (pydantic, one-line errors naming the
 file and key). Shares are fractions; money is US dollars; weeks count back from
 election day (``weeks_before = [16, 0]`` = the last sixteen weeks).
+
+Format v2: kinds ``open_primary``, ``incumbent_primary``, ``top_two`` and ``general``, an
+optional runoff threshold; races without polls (a prior from incumbency and endorsements);
+a poll's explicit ``undecided``, ``sample_size`` and the candidate its sponsor favours or
+opposes; a ``bucket`` candidate (``Others``) that cannot win; turnout and market share as
+``{ low, high }`` ranges; spending flagged ``lower_bound`` or ``committed``; ``combined``
+streams split between support and an attack on another candidate.
 """
 
 from __future__ import annotations
@@ -28,14 +35,35 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
+class Range(_Strict):
+    """An uncertain input drawn uniformly between ``low`` and ``high``."""
+
+    low: float = Field(gt=0)
+    high: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _order(self) -> Range:
+        if self.high < self.low:
+            raise ValueError("high must be at least low")
+        return self
+
+
+KINDS = ("open_primary", "incumbent_primary", "top_two", "general")
+PRIMARY_KINDS = ("open_primary", "incumbent_primary", "top_two")
+
+
 class RaceMeta(_Strict):
     name: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    kind: Literal["open_primary", "partisan_general"]
+    kind: Literal["open_primary", "incumbent_primary", "top_two", "general"]
     election_date: str
     weeks: int = Field(ge=1, le=104, description="campaign weeks modelled")
-    turnout: float = Field(gt=0, description="votes expected")
-    district_share_of_market: float = Field(gt=0, le=1)
+    turnout: float | Range = Field(description="votes expected (a number or {low, high})")
+    district_share_of_market: float | Range
+    runoff_threshold: float | None = Field(
+        default=None, gt=0, le=1, description="share that wins outright (else a runoff)"
+    )
+    advance: int = Field(default=1, ge=1, le=5, description="how many advance (top_two: 2)")
     target: str = Field(description="the candidate the strategic spenders fight over")
     sources: list[str] = Field(default_factory=list)
     actual_result: dict[str, float] = Field(default_factory=dict)
@@ -43,12 +71,18 @@ class RaceMeta(_Strict):
 
 class Candidate(_Strict):
     name: str
+    bucket: bool = Field(default=False, description="several minor candidates: cannot win")
+    incumbent: bool = False
 
 
 class Poll(_Strict):
     pollster: str
     date: str
     sponsor: str = "independent"
+    favours: str | None = Field(default=None, description="candidate the sponsor backs")
+    opposes: str | None = Field(default=None, description="candidate the sponsor opposes")
+    sample_size: int | None = Field(default=None, ge=10, description="respondents")
+    undecided: float | None = Field(default=None, ge=0, lt=1)
     shares: dict[str, float] = Field(description="candidate -> share; the rest is undecided")
     source: str = ""
 
@@ -56,9 +90,12 @@ class Poll(_Strict):
 class Spending(_Strict):
     group: str
     candidate: str
-    stance: Literal["support", "attack"]
+    stance: Literal["support", "attack", "combined"]
     buyer: Literal["candidate", "outside"]
     amount_usd: float = Field(ge=0)
+    amount_kind: Literal["reported", "lower_bound", "committed"] = "reported"
+    attacks: str | None = Field(default=None, description="combined: the candidate attacked")
+    support_share: float | None = Field(default=None, ge=0, le=1, description="combined")
     weeks_before: list[int] = Field(min_length=2, max_length=2)
     channel: Literal["media", "field"] = "media"
     strategic: Literal["attacker", "defender", "none"] = "none"
@@ -69,6 +106,10 @@ class Spending(_Strict):
         start, end = self.weeks_before
         if not start >= end >= 0:
             raise ValueError("weeks_before must be [start, end] with start >= end >= 0")
+        if self.stance == "combined" and (self.attacks is None or self.support_share is None):
+            raise ValueError("a combined stream needs attacks and support_share")
+        if self.stance != "combined" and (self.attacks or self.support_share is not None):
+            raise ValueError("attacks and support_share are for combined streams only")
         return self
 
 
@@ -76,13 +117,14 @@ class Endorsement(_Strict):
     candidate: str
     endorser: str
     date: str
+    kind: Literal["party", "group", "person"] = "person"
     source: str = ""
 
 
 class RaceFile(_Strict):
     race: RaceMeta
     candidates: list[Candidate] = Field(min_length=2)
-    polls: list[Poll] = Field(min_length=1)
+    polls: list[Poll] = Field(default_factory=list)
     endorsements: list[Endorsement] = Field(default_factory=list)
     spending: list[Spending] = Field(default_factory=list)
 
@@ -104,6 +146,32 @@ class Race:
     path: str
     poll_dates: tuple[str, ...] = ()
     endorsed_after_polls: Array = field(default_factory=lambda: np.zeros(0))  # (K,) 0/1
+    bucket: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (K,)
+    poll_present: Array = field(default_factory=lambda: np.zeros((0, 0)))  # (P, K) 0/1
+    poll_days: Array = field(default_factory=lambda: np.zeros(0))  # (P,) days before election
+    poll_n: Array = field(default_factory=lambda: np.zeros(0))  # (P,) sample size (600 if absent)
+    poll_fav: Array = field(default_factory=lambda: np.zeros((0, 0)))  # (P, K) +1/-1 sponsor
+    amount_kind: Array = field(default_factory=lambda: np.zeros(0))  # (S,) 0 rep, 1 lb, 2 comm
+    features: Array = field(default_factory=lambda: np.zeros((0, 3)))  # (K, 3) no-poll prior
+    turnout_range: tuple[float, float] = (1.0, 1.0)
+    market_range: tuple[float, float] = (1.0, 1.0)
+
+    @property
+    def is_primary(self) -> bool:
+        return self.meta.kind in PRIMARY_KINDS
+
+    @property
+    def has_polls(self) -> bool:
+        return len(self.polls) > 0
+
+    @property
+    def threshold(self) -> float:
+        """Share that wins outright (a majority unless the race file sets a threshold)."""
+        return self.meta.runoff_threshold if self.meta.runoff_threshold is not None else 0.5
+
+    @property
+    def top_k(self) -> int:
+        return max(self.meta.advance, 2)
 
     @property
     def target(self) -> int:
@@ -114,10 +182,10 @@ class Race:
         return np.arange(self.meta.weeks - 1, -1, -1, dtype=np.float64)
 
     def poll_weeks_out(self) -> float:
-        """Weeks from the average poll date to election day."""
-        election = date.fromisoformat(self.meta.election_date)
-        days = [(election - date.fromisoformat(d)).days for d in self.poll_dates]
-        return max(float(np.mean(days)) / 7.0, 0.0)
+        """Weeks from the latest poll to election day (the whole campaign without polls)."""
+        if not self.has_polls:
+            return float(self.meta.weeks)
+        return max(float(self.poll_days.min()) / 7.0, 0.0)
 
     def strategic(self, role: str) -> int | None:
         hits = [i for i, s in enumerate(self.streams) if s.strategic == role]
@@ -186,6 +254,13 @@ def load_race(ref: str | Path) -> Race:
         *((f"endorsements[{i}].candidate", e.candidate) for i, e in enumerate(spec.endorsements)),
         *((f"spending[{i}].candidate", s.candidate) for i, s in enumerate(spec.spending)),
         *(("race.actual_result", who) for who in spec.race.actual_result),
+        *(
+            (f"polls[{i}].{k}", who)
+            for i, q in enumerate(spec.polls)
+            for k, who in (("favours", q.favours), ("opposes", q.opposes))
+            if who is not None
+        ),
+        *((f"spending[{i}].attacks", s.attacks) for i, s in enumerate(spec.spending) if s.attacks),
     ]
     for key, who in refs:
         if who not in names:
@@ -201,18 +276,37 @@ def load_race(ref: str | Path) -> Race:
                     key=f"polls[{i}].shares.{who}",
                 )
             polls[i, names.index(who)] = share
-        if polls[i].sum() > 1 + 1e-9:
+        total = polls[i].sum() + (poll.undecided or 0.0)
+        if total > 1 + 1e-9:
             raise InputError(
-                f"shares add up to {polls[i].sum():.3f} > 1", file=file, key=f"polls[{i}].shares"
+                f"shares add up to {total:.3f} > 1", file=file, key=f"polls[{i}].shares"
             )
-    sp = spec.spending
+    sp = expand_combined(spec.spending)
+    election = date.fromisoformat(spec.race.election_date)
+    present = np.array([[float(n in q.shares) for n in names] for q in spec.polls]).reshape(
+        len(spec.polls), len(names)
+    )
+    fav = np.zeros_like(present)
+    for i, q in enumerate(spec.polls):
+        if q.favours is not None:
+            fav[i, names.index(q.favours)] = 1.0
+        if q.opposes is not None:
+            fav[i, names.index(q.opposes)] = -1.0
+    polled = [bool(x) for x in np.asarray(present.any(axis=0)).ravel()]
+    if spec.polls and (missing := [n for n, k in zip(names, polled, strict=True) if not k]):
+        raise InputError(
+            f"candidate {show(missing[0])} is in no poll: give it a share (0 if unpolled)",
+            file=file,
+            key="polls",
+        )
+    kinds = {"reported": 0.0, "lower_bound": 1.0, "committed": 2.0}
     return Race(
         meta=spec.race,
         names=names,
         polls=polls,
         streams=tuple(sp),
         amount=np.array([s.amount_usd for s in sp], dtype=np.float64),
-        pattern=_layout(sp, spec.race.weeks),
+        pattern=_after_polls(_layout(sp, spec.race.weeks), spec),
         target_idx=np.array([names.index(s.candidate) for s in sp], dtype=np.int64),
         sign=np.array([1.0 if s.stance == "support" else -1.0 for s in sp]),
         outside=np.array([1.0 if s.buyer == "outside" else 0.0 for s in sp]),
@@ -220,7 +314,75 @@ def load_race(ref: str | Path) -> Race:
         path=str(path),
         poll_dates=tuple(poll.date for poll in spec.polls),
         endorsed_after_polls=_endorsed_after(spec, names),
+        bucket=np.array([c.bucket for c in spec.candidates], dtype=bool),
+        poll_present=present,
+        poll_days=np.array(
+            [max((election - date.fromisoformat(q.date)).days, 0) for q in spec.polls], float
+        ),
+        poll_n=np.array([float(q.sample_size or 600) for q in spec.polls]),
+        poll_fav=fav,
+        amount_kind=np.array([kinds[s.amount_kind] for s in sp]),
+        features=_features(spec, names),
+        turnout_range=_range(spec.race.turnout),
+        market_range=_range(spec.race.district_share_of_market),
     )
+
+
+def _after_polls(pattern: Array, spec: RaceFile) -> Array:
+    """Only money spent after the latest poll moves the forecast: what came before is
+    already in the polls. Weeks at or before the latest poll are zeroed (rows then sum to
+    the share of each stream spent after it)."""
+    if not spec.polls:
+        return pattern
+    election = date.fromisoformat(spec.race.election_date)
+    last = min((election - date.fromisoformat(q.date)).days for q in spec.polls) / 7.0
+    to_go = np.arange(spec.race.weeks - 1, -1, -1)
+    return pattern * (to_go < last)[None, :]
+
+
+def _range(x: float | Range) -> tuple[float, float]:
+    return (x, x) if isinstance(x, float) else (x.low, x.high)
+
+
+def expand_combined(spending: list[Spending]) -> list[Spending]:
+    """A combined stream becomes two: its support share for its candidate, the rest an
+    attack on the candidate it names (same group, buyer, window and flags)."""
+    out: list[Spending] = []
+    for s in spending:
+        if s.stance != "combined":
+            out.append(s)
+            continue
+        share = float(s.support_share or 0.0)
+        common = {"attacks": None, "support_share": None}
+        out.append(
+            s.model_copy(update={**common, "stance": "support", "amount_usd": s.amount_usd * share})
+        )
+        out.append(
+            s.model_copy(
+                update={
+                    **common,
+                    "stance": "attack",
+                    "candidate": s.attacks,
+                    "amount_usd": s.amount_usd * (1.0 - share),
+                    "group": f"{s.group} (attack part)",
+                }
+            )
+        )
+    return out
+
+
+def _features(spec: RaceFile, names: tuple[str, ...]) -> Array:
+    """Per candidate: incumbent, party endorsement, group endorsement (the no-poll prior)."""
+    x = np.zeros((len(names), 3))
+    for i, c in enumerate(spec.candidates):
+        x[i, 0] = float(c.incumbent)
+    for e in spec.endorsements:
+        j = names.index(e.candidate)
+        if e.kind == "party":
+            x[j, 1] = 1.0
+        elif e.kind == "group":
+            x[j, 2] = 1.0
+    return x
 
 
 def check_consistent(spec: RaceFile, file: str) -> None:
@@ -274,8 +436,10 @@ def check_consistent(spec: RaceFile, file: str) -> None:
 def _endorsed_after(spec: RaceFile, names: tuple[str, ...]) -> Array:
     """1 for candidates with a major endorsement after the latest poll (earlier ones are
     already in the polls)."""
-    last_poll = max(date.fromisoformat(q.date) for q in spec.polls)
     out = np.zeros(len(names))
+    if not spec.polls:
+        return out  # without polls, every endorsement enters through the prior
+    last_poll = max(date.fromisoformat(q.date) for q in spec.polls)
     for e in spec.endorsements:
         if date.fromisoformat(e.date) > last_poll:
             out[names.index(e.candidate)] = 1.0

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from plowshare.core.sampling import uniforms
 from plowshare.models.contest import equilibrium as eq
-from plowshare.models.contest import kernel, model
+from plowshare.models.contest import forecast, kernel, model
 from plowshare.models.contest.race import Race
 
 Array = NDArray[np.float64]
@@ -35,104 +35,111 @@ class RaceResult:
 
 
 def stream_names(inputs: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The race's own random streams (drawn by ``core.sampling`` for the engine): poll
-    weights (one per poll), the undecided split and forecast errors (one per candidate)."""
+    """The race's own random streams (drawn by ``core.sampling`` for the engine): the
+    election-day error (one per candidate), turnout and the district's market share."""
     race: Race = inputs["race"]
     tag = f"contest.{race.meta.name}"
     k = len(race.names)
     return {
-        "poll_weight": [f"{tag}.poll.{j}" for j in range(len(race.polls))],
-        "undecided": [f"{tag}.undecided.{j}" for j in range(k)],
         "error": [f"{tag}.error.{j}" for j in range(k)],
+        "turnout": [f"{tag}.turnout"],
+        "market": [f"{tag}.market"],
     }
 
 
 def race_uniforms(race: Race, n: int, seed: int) -> dict[str, Array]:
-    """The race's streams drawn directly (tests): (n, P), (n, K) and (n, K)."""
+    """The race's streams drawn directly (tests): (n, K), (n, 1) and (n, 1)."""
     return {
         key: np.column_stack([uniforms(s, n, seed, "mc") for s in names])
         for key, names in stream_names({"race": race}).items()
     }
 
 
-def amounts_with(race: Race, n: int, stream: int | None, levels: Array) -> Array:
-    """Race amounts (n, L, S) with one stream set to each level (others as in the race)."""
-    a = np.broadcast_to(race.amount, (n, len(levels), len(race.amount))).copy()
+def amounts_with(base: Array, stream: int | None, levels: Array) -> Array:
+    """Per-draw amounts (n, S) as (n, L, S) with one stream set to each level."""
+    a = np.broadcast_to(base[:, None, :], (base.shape[0], len(levels), base.shape[1])).copy()
     if stream is not None:
         a[:, :, stream] = levels[None, :]
     return a
 
 
-def race_win(p: Mapping[str, Array], race: Race, base: Array) -> eq.WinProb:
-    """The race as a two-player contest between the attacker and defender streams."""
-    k = kernel.prepare(p, race, base)
+def race_win(k: kernel.Kernel) -> eq.WinProb:
+    """P(attacker wins) = P(target loses), for rows of a (repeated) kernel."""
 
-    def win(i: int, x: Array, other: Array) -> Array:
-        xa, xd = (x, other) if i == 0 else (other, x)
-        xa, xd = np.broadcast_arrays(xa, xd)
-        pt = kernel.target_win(k, np.ascontiguousarray(xa), np.ascontiguousarray(xd))
-        return 1.0 - pt if i == 0 else pt
+    def win(xa: Array, xd: Array, rows: NDArray[np.intp]) -> Array:
+        sub = k.take(rows)
+        return 1.0 - kernel.target_win(sub, np.ascontiguousarray(xa), np.ascontiguousarray(xd))
 
     return win
 
 
 def prize_sweep(p: Mapping[str, Array], race: Race, base: Array) -> dict[str, Array]:
-    """Equilibrium as the attacker's prize grows, saturating race vs classic Tullock."""
+    """Equilibrium as the attacker's prize grows, saturating race vs classic Tullock: all
+    prizes solved in one batch (draws x prizes rows), converged rows frozen."""
     n = len(p["contest.defender_prize_usd"])
+    m = len(PRIZES)
     vd, wa, wd = (
-        p["contest.defender_prize_usd"],
-        p["contest.attacker_budget_usd"],
-        p["contest.defender_budget_usd"],
+        np.tile(p["contest.defender_prize_usd"], m),
+        np.tile(p["contest.attacker_budget_usd"], m),
+        np.tile(p["contest.defender_budget_usd"], m),
     )
-    win = race_win(p, race, base)
-    out: dict[str, list[Array]] = {
-        k: []
-        for k in (
-            "x_attacker",
-            "x_defender",
-            "p_attacker",
-            "tullock_x_attacker",
-            "tullock_p_attacker",
-        )
+    va = np.repeat(np.array(PRIZES, dtype=np.float64), n)
+    k = kernel.prepare(p, race, base).repeat(m)
+    win = race_win(k)
+    xa, xd = eq.solve(win, (va, vd), (wa, wd), iters=40, tol=1e-4)
+    pa = win(xa[:, None], xd[:, None], np.arange(n * m))[:, 0]
+    ta, _, tp = eq.tullock_closed_form(va, vd)
+
+    def grid(x: Array) -> Array:
+        return x.reshape(m, n).T  # (n, prizes)
+
+    return {
+        "x_attacker": grid(xa),
+        "x_defender": grid(xd),
+        "p_attacker": grid(pa),
+        "tullock_x_attacker": grid(ta),
+        "tullock_p_attacker": grid(tp),
+        "prizes": np.array(PRIZES),
     }
-    start = None
-    for v in PRIZES:  # each solve starts from the previous prize's equilibrium
-        va = np.full(n, v)
-        xa, xd = eq.solve(win, (va, vd), (wa, wd), iters=40, tol=1e-4, start=start)
-        start = (xa, xd)
-        out["x_attacker"].append(xa)
-        out["x_defender"].append(xd)
-        out["p_attacker"].append(win(0, xa[:, None], xd[:, None])[:, 0])
-        ta, _, tp = eq.tullock_closed_form(va, vd)
-        out["tullock_x_attacker"].append(ta)
-        out["tullock_p_attacker"].append(tp)
-    return {k: np.column_stack(v) for k, v in out.items()} | {"prizes": np.array(PRIZES)}
+
+
+def outcome(
+    params: Mapping[str, Array], race: Race, u: Mapping[str, Array]
+) -> tuple[Mapping[str, Array], Array, dict[str, Array], dict[str, Array]]:
+    """Parameters with the race's draws, base shares, the simulated outcome and the attack
+    curve (P(target wins) and its share at each attack level)."""
+    p = forecast.with_race_draws(params, race, u)
+    n = len(p["contest.cost_per_net_vote_usd"])
+    base = forecast.base_shares(p, race)
+    amount = forecast.spent(p, race, n)
+    sim = forecast.simulate(p, race, amount, base, u)
+    amounts = amounts_with(amount, race.strategic("attacker"), np.array(ATTACK_LEVELS))
+    curve = {
+        "win": forecast.target_win_probability(p, race, amounts, base),
+        "share": model.vote_shares(p, race, amounts, base)[..., race.target],
+    }
+    return p, base, sim, curve
 
 
 def run_race(
     p: Mapping[str, Array], race: Race, seed: int, solve_equilibrium: bool = True
 ) -> RaceResult:
     """Everything `plowshare contest` reports, for all draws at once."""
-    n = len(p["contest.forecast_error_sd"])
+    n = len(p["contest.cost_per_net_vote_usd"])
     u = race_uniforms(race, n, seed)
-    base = model.base_shares(p, race, u)
-    sim = model.simulate(p, race, np.broadcast_to(race.amount, (n, len(race.amount))), base, u)
+    pr, base, sim, curve = outcome(p, race, u)
     k = len(race.names)
     win_prob = np.bincount(sim["winner"], minlength=k) / n
-    levels = np.array(ATTACK_LEVELS)
-    amounts = amounts_with(race, n, race.strategic("attacker"), levels)
-    curve_win = model.target_win_probability(p, race, amounts, base)
-    curve_share = model.vote_shares(p, race, amounts, base)[..., race.target]
-    sweep = prize_sweep(p, race, base) if solve_equilibrium else {}
+    sweep = prize_sweep(pr, race, base) if solve_equilibrium else {}
     return RaceResult(
         race,
         sim["shares"],
         sim["expected_shares"],
         win_prob,
-        levels,
-        curve_win,
-        curve_share,
-        model.money_proof_margin(p, race, base),
+        np.array(ATTACK_LEVELS),
+        curve["win"],
+        curve["share"],
+        model.money_proof_margin(pr, race, base),
         sweep,
     )
 
@@ -160,20 +167,17 @@ def run(
     ``[inputs] contest.equilibrium = true``, else its outputs are NaN.
     """
     race: Race = inputs["race"]
-    p = params
-    n = len(p["contest.forecast_error_sd"])
-    u = dict(streams)
-    base = model.base_shares(p, race, u)
-    sim = model.simulate(p, race, np.broadcast_to(race.amount, (n, len(race.amount))), base, u)
+    p, base, sim, curve = outcome(params, race, streams)
+    n = len(base)
     k = len(race.names)
-    levels = np.array(ATTACK_LEVELS)
-    amounts = amounts_with(race, n, race.strategic("attacker"), levels)
     out = {
         "shares": sim["shares"],
         "expected_shares": sim["expected_shares"],
         "wins": (sim["winner"][:, None] == np.arange(k)[None, :]).astype(np.float64),
-        "curve_win_probability": model.target_win_probability(p, race, amounts, base),
-        "curve_share": model.vote_shares(p, race, amounts, base)[..., race.target],
+        "top_k": sim["top_k"].astype(np.float64),
+        "above_threshold": sim["above_threshold"].astype(np.float64),
+        "curve_win_probability": curve["win"],
+        "curve_share": curve["share"],
         "money_proof_margin": model.money_proof_margin(p, race, base),
     }
     if inputs.get("equilibrium", False):

@@ -4,6 +4,8 @@ OUTPUTS = (
     "shares",
     "expected_shares",
     "wins",
+    "top_k",
+    "above_threshold",
     "curve_win_probability",
     "curve_share",
     "money_proof_margin",
