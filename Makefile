@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SRC := src tests tools bench
 
-.PHONY: demo test lint bench docs clean data serve
+.PHONY: demo test lint bench docs clean data fuzz serve
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "plowshare needs Python 3.11 or newer; set PY=python3.11")'
@@ -49,6 +49,9 @@ bench: $(STAMP)
 # the policy lab on http://127.0.0.1:8765/ (PORT=... to change it; Ctrl-C stops it)
 serve: $(STAMP)
 	$(BIN)/plowshare serve --port $(or $(PORT),8765)
+
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.run --scenarios 2000 --races 1000 --cli 500
 
 docs: $(STAMP)
 	$(BIN)/plowshare params --markdown > docs/parameters.md

@@ -237,7 +237,7 @@ def create_app(
     async def bad_request(_r: Request, e: RequestValidationError) -> Response:
         errs = e.errors()
         first = errs[0] if errs else {"loc": (), "msg": "invalid request"}
-        where = ".".join(str(x) for x in first.get("loc", ()))
+        where = " ".join(".".join(str(x) for x in first.get("loc", ())).split())
         msg = " ".join(str(first.get("msg", "")).split())
         return fast_json({"detail": f"<request>: {where}: {msg}"[:500]}, 422)
 
