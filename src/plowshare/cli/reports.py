@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from plowshare.claims.ledger import DEFAULT_DRAWS
 from plowshare.core.sampling import DEFAULT_SEED
 
 from .common import PerScenarioDraws, SeedOpt, app, err, out, out_file, progress_bar, safe
@@ -18,12 +19,12 @@ from .common import PerScenarioDraws, SeedOpt, app, err, out, out_file, progress
 
 @app.command()
 def claims(
-    draws: PerScenarioDraws = 1000,
+    draws: PerScenarioDraws = DEFAULT_DRAWS,
     seed: SeedOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The claims ledger: each checkable claim in the essay, its test and verdict."""
-    from plowshare.claims.ledger import evaluate
+    from plowshare.claims.ledger import VERDICT_RULE, evaluate
 
     with progress_bar("claims ledger", enabled=not as_json):
         results = evaluate(draws=draws, seed=DEFAULT_SEED if seed is None else seed)
@@ -31,29 +32,32 @@ def claims(
         sys.stdout.write(json.dumps([r.to_dict() for r in results], indent=2) + "\n")
         return
     t = Table(
-        title=f"Claims ledger ({draws:,} draws per scenario; holds in >= 80 % of draws = "
-        "holds, <= 20 % = does not hold)",
+        title=f"Claims ledger ({draws:,} draws per scenario, seed "
+        f"{DEFAULT_SEED if seed is None else seed}; {VERDICT_RULE})",
         title_justify="left",
         header_style="bold",
         show_lines=True,
     )
-    for c in ("claim", "test", "verdict", "draws holding", "what drives it"):
+    for c in ("claim", "test", "answer", "verdict", "what would flip it"):
         t.add_column(c)
     for r in results:
-        drive = ", ".join(f"{n} ({s:.2f})" for n, s in r.drivers) or "—"
         t.add_row(
-            safe(r.claim.title), safe(r.claim.test), r.verdict, f"{r.share_holds:.0%}", safe(drive)
+            safe(r.claim.title),
+            safe(r.claim.test),
+            safe(r.answer),
+            safe(r.verdict_sentence),
+            safe(r.flip_sentence),
         )
     out.print(t)
     out.print(
         "[dim]Verdicts are conditional on the stated assumptions; `--json` gives the "
-        "quotes, metrics and sensitivity indices (RBD-FAST first order).[/dim]"
+        "quotes, why each test, metrics, RBD-FAST drivers and the flip frontier.[/dim]"
     )
 
 
 @app.command()
 def brief(
-    draws: PerScenarioDraws = 2000,
+    draws: PerScenarioDraws = DEFAULT_DRAWS,
     seed: SeedOpt = None,
     out_path: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "out/brief.html"

@@ -21,10 +21,10 @@ from numpy.typing import NDArray
 from plowshare.claims.ledger import ClaimResult, evaluate
 from plowshare.core.params import Registry, default_registry
 from plowshare.core.scenario import load_scenario
+from plowshare.core.sites import site_data
 from plowshare.engine import api
 from plowshare.models.contest import load_race
 from plowshare.models.futures import OUTCOMES
-from plowshare.core.sites import site_data
 from plowshare.report import html as h
 
 Array = NDArray[np.float64]
@@ -70,13 +70,47 @@ def fmt_band(x: Array, digits: int = 1) -> str:
     return f"{q[1]:,.{digits}f} [{q[0]:,.{digits}f}, {q[2]:,.{digits}f}]"
 
 
+VERDICT_COLOURS = {
+    "holds": "#1b7837",
+    "does not hold": "#b2182b",
+    "depends": "#8c6d00",
+    "cannot be evaluated": "#59636e",
+}
+
+
 def verdict_html(r: ClaimResult) -> str:
-    colour = {"holds": "#1b7837", "does not hold": "#b2182b", "depends": "#8c6d00"}[r.verdict]
+    """A claim as the page shows it: the answer with its magnitude, the verdict in words
+    (the 80/20 rule included), why this test, what would flip it, and the verbatim quote."""
+    colour = VERDICT_COLOURS.get(r.verdict, "#59636e")
     return (
-        f'<p class="answer"><b style="color:{colour}">{escape(r.verdict.upper())}</b> '
-        f"in {r.share_holds:.0%} of draws — {escape(r.claim.test)} "
-        f"<br><i>“{escape(r.claim.quote)}”</i></p>"
+        f'<div class="claim" id="claim-{escape(r.claim.id)}">'
+        f'<p class="answer"><b>{escape(r.answer)}</b></p>'
+        f'<p><b style="color:{colour}">{escape(r.verdict_sentence)}</b> '
+        f"Test: {escape(r.claim.test)}</p>"
+        f"<p><i>Why this test:</i> {escape(r.claim.why)}</p>"
+        f"<p><i>What would flip it:</i> {escape(r.flip_sentence)}</p>"
+        f"<blockquote>“{escape(r.claim.quote)}”</blockquote></div>"
     )
+
+
+def section_answers(ledger: dict[str, ClaimResult]) -> str:
+    """The top table: each claim's one quotable sentence, its verdict and a link."""
+    rows = "".join(
+        f"<tr><td>{escape(r.claim.title)}</td><td>{escape(r.answer)}</td>"
+        f'<td style="color:{VERDICT_COLOURS.get(r.verdict, "#59636e")}"><b>'
+        f"{escape(r.verdict)}</b></td>"
+        f'<td><a href="#claim-{escape(r.claim.id)}">details</a></td></tr>'
+        for r in ledger.values()
+    )
+    body = (
+        "<p>A claim <b>holds</b> when its test is met in at least 8 of 10 draws (for the "
+        "probability claims, 8 of 10 bootstrap resamples), <b>does not hold</b> when met in "
+        "at most 2 of 10, and otherwise <b>depends</b> on the assumptions.</p>"
+        '<div class="scroll"><table class="answers"><thead><tr><th>claim</th>'
+        "<th>answer (median, 90 % band)</th><th>verdict</th><th></th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+    return h.section("The answers", body, "answers")
 
 
 def per_state(ds: xr.Dataset, var: str, year: int | None = None) -> dict[str, float]:
@@ -102,6 +136,7 @@ def build(draws: int, seed: int, progress: Callable[[str], None] | None = None) 
     say("writing")
     d = cache
     sections = [
+        section_answers(ledger),
         section_bubble(d, ledger),
         section_moratoria(d, ledger),
         section_prc(d, ledger),
@@ -316,7 +351,11 @@ def section_fund(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) -> st
 
 
 def section_contest(ds: xr.Dataset, ledger: dict[str, ClaimResult]) -> str:
-    body = verdict_html(ledger["money-to-the-limit"])
+    body = verdict_html(ledger["deluge"]) + (
+        "<p>The essay's question, <i>“What happens when you take money in politics to the "
+        "limit when the payoff of victory for the labs is extremely large?”</i>, is an "
+        "analysis, not a claim: the target's chance of winning as attack spending grows.</p>"
+    )
     win = ds["contest.curve_win_probability"].mean("draw").values * 100
     target = load_race(json.loads(ds.attrs["inputs"])["contest"]["race"]).meta.target
     body += h.bar_chart(
@@ -391,22 +430,23 @@ def section_ledger(ledger: dict[str, ClaimResult]) -> str:
     rows = [
         [
             r.claim.title,
-            r.claim.test,
-            r.verdict,
-            f"{r.share_holds:.0%}",
-            ", ".join(f"{n} ({s:.2f})" for n, s in r.drivers) or "—",
+            r.answer,
+            r.verdict_sentence,
+            r.flip_sentence,
+            ", ".join(f"{n} ({s:.2f})" for n, s in r.drivers) or "none measurable",
         ]
         for r in ledger.values()
     ]
-    body = h.table(
-        [
-            "claim",
-            "formal test",
-            "verdict",
-            "draws holding",
-            "what drives it (first-order index, RBD-FAST)",
-        ],
-        rows,
+    body = (
+        "<p>Verdict rule: a claim holds when its test is met in at least 8 of 10 draws, does "
+        "not hold when met in at most 2 of 10, otherwise it depends. What would flip it: on "
+        "the same draws, the setting of each of the two strongest drivers past which the "
+        "verdict turns; drivers are ranked by their first-order sensitivity index "
+        "(RBD-FAST).</p>"
+        + h.table(
+            ["claim", "answer", "verdict", "what would flip it", "drivers (first-order index)"],
+            rows,
+        )
     )
     return h.section("The claims ledger", body, "ledger")
 

@@ -308,7 +308,10 @@ def table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
     head = "".join(cell("th", str(h)) for h in headers)
     body = "\n".join("<tr>" + "".join(cell("td", str(c)) for c in r) + "</tr>" for r in rows)
     attr = f' class="{escape(cls)}"' if cls else ""
-    return f"<table{attr}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    return (
+        f'<div class="scroll"><table{attr}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}'
+        "\n</tbody>\n</table></div>"
+    )
 
 
 def section(title: str, body_html: str, anchor: str) -> str:
@@ -344,6 +347,12 @@ td.num{text-align:right;white-space:nowrap} tbody tr:hover{background:var(--soft
 .plotly-graph-div{margin:1rem 0}
 footer{margin-top:3rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);
 font-size:.9rem} @media print{nav.toc{display:none}}
+.scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+.plotly-graph-div{max-width:100%} td,th{overflow-wrap:anywhere} code{overflow-wrap:anywhere}
+blockquote{margin:.5rem 0 1rem;padding:.2rem .9rem;border-left:3px solid var(--line);
+color:var(--muted)} .claim{margin:1rem 0 1.5rem} .answer{font-size:1.05rem}
+@media (max-width:640px){body{font-size:16px} main{padding:1rem .75rem 3rem}
+h1{font-size:1.5rem} h2{font-size:1.2rem} table{font-size:.85rem} th,td{padding:.3rem .4rem}}
 """
 
 
