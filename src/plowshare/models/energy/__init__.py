@@ -1,6 +1,7 @@
 """Electricity, emissions, water and household bills of AI data centres."""
 
 from plowshare.core.contract import ModelSpec, Upstream, outputs_from
+from plowshare.models.energy import summary
 from plowshare.models.energy.model import run
 
 SPEC = ModelSpec(
@@ -12,6 +13,7 @@ SPEC = ModelSpec(
         "installed_gw_by_region": Upstream("compute", "installed_gw_by_region", True),
         "mandate_by_state": Upstream("siting", "mandate_by_state", True),
     },
+    summary=summary,
 )
 
 __all__ = ["SPEC", "run"]
