@@ -11,7 +11,7 @@ Usage::
 
 Above 100,000 draws ``plowshare run`` streams (``engine/streamed.py``): parameters
 sampled to disk, the key table reduced exactly from a disk spill, the sentences from a
-sample of 100,000 draws; ``--keep-draws`` cases (``--keep-draws-too``) force that path.
+sample of 50,000 draws; ``--keep-draws`` cases (``--keep-draws-too``) force that path.
 
 Each case runs in a fresh subprocess; its peak resident memory is the kernel's
 ``ru_maxrss`` for that child (``os.wait4``), and a watchdog reading ``/proc/PID/status``

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "plowshare"
-LAYERS = ("core", "models", "engine", "claims", "report", "web", "cli")
+LAYERS = ("core", "models", "engine", "explore", "claims", "report", "web", "cli")
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 

@@ -15,7 +15,7 @@ import typer
 
 from plowshare.core.errors import InputError
 
-from . import contest, info, reports, runs, serve  # noqa: F401  (registers the commands)
+from . import contest, explore, info, reports, runs, serve  # noqa: F401  (registers the commands)
 from .common import app, err, out
 
 __all__ = ["app", "main"]

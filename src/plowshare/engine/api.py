@@ -120,6 +120,41 @@ def run(
     return to_dataset(results, params, kept, attrs, inputs)
 
 
+def run_with(
+    scenario: Scenario,
+    values: dict[str, np.ndarray],
+    seed: int | None = None,
+    *,
+    outputs: Collection[str] | None = None,
+) -> xr.Dataset:
+    """Run the scenario on given parameter values (name → one value per draw, the same
+    length for all), every other parameter sampled as :func:`run` samples it (for designs
+    such as Saltelli's, whose rows are chosen, not drawn)."""
+    n = len(next(iter(values.values())))
+    s = scenario.run.seed if seed is None else seed
+    models = order(scenario.models)
+    all_years = np.asarray(scenario.years, dtype=np.float64)
+    params = draw_params(
+        scenario.registry, models, n, s, scenario.run.method, scenario.correlations
+    )
+    unknown = sorted(set(values) - set(params))
+    if unknown:
+        raise KeyError(f"not parameters of this scenario's models: {unknown}")
+    params.update({k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
+    inputs = scenario.loaded_inputs()
+    results = run_chunked(
+        params,
+        all_years,
+        models,
+        default_chunk(scenario),
+        keep=outputs,
+        inputs=inputs,
+        streams=draw_streams(models, inputs, n, s),
+        choices=choices_of(scenario.registry),
+    )
+    return to_dataset(results, params, all_years, provenance(scenario, models, n, s), inputs)
+
+
 def default_chunk(scenario: Scenario) -> int:
     """The scenario's ``[run] chunk_size`` if it sets one, else :data:`DEFAULT_CHUNK`."""
     explicit = "chunk_size" in scenario.run.model_fields_set
