@@ -86,22 +86,78 @@ def sustained_shortfall_from(coverage: Array, years: Array, active: Array) -> Ar
     return np.where(tail[:, -1], years[first].astype(np.float64), np.nan)
 
 
-def required_endowment(need: Array, r: Array, years: Array, start: Array) -> Array:
+def steady_state_growth(p: Mapping[str, Array]) -> Array:
+    """Growth of need once displacement has saturated, per draw: wages × employment.
+
+    Payments are indexed to median earnings (``fund.real_wage_growth``) and, with the
+    displaced share of the workforce settled, the number paid grows with employment
+    (``fund.employment_growth``); a universal dividend grows with wages and adults.
+    """
+    g_w = p["fund.real_wage_growth"]
+    g_e = np.maximum(p["fund.employment_growth"], p["fund.adult_population_growth"])
+    has_dividend = p["fund.universal_dividend_per_adult"] > 0
+    g_people = np.where(has_dividend, g_e, p["fund.employment_growth"])
+    return (1.0 + g_w) * (1.0 + g_people) - 1.0
+
+
+def required_endowment(
+    need: Array, r: Array, years: Array, start: Array, g: Array | None = None
+) -> Array:
     r"""Endowment at the start year that pays all need forever, per draw (USD).
 
     The present value of need over the horizon, :math:`\sum_t N_t/(1+r)^{t-t_0+1}`, plus
-    a growing perpetuity beyond it, :math:`N_T (1+g)/(r-g)` discounted, with :math:`g` the
-    growth of need in the last year. Infinite when :math:`g \ge r`.
+    a growing perpetuity beyond it, :math:`N_T (1+g)/(r-g)` discounted. With ``g`` given,
+    it is the steady-state growth of need (``steady_state_growth``: need carried to
+    saturation), so the endowment is finite whenever :math:`r > g`. Without it, ``g`` is
+    the growth of need in the last model year: the v1 rule, kept for comparison, which
+    on a still-rising S-curve overstates the tail and is infinite far more often.
     """
     rr = col(r)
     k = years[None, :] - col(start) + 1.0
     disc = np.where(k >= 1, (1.0 + rr) ** -k, 0.0)
     pv = (need * disc).sum(axis=1)
     last, prev = need[:, -1], need[:, -2] if need.shape[1] > 1 else need[:, -1]
-    g = np.where(prev > 0, last / np.where(prev > 0, prev, 1.0) - 1.0, 0.0)
+    if g is None:
+        g = np.where(prev > 0, last / np.where(prev > 0, prev, 1.0) - 1.0, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         tail = np.where(g < r, last * (1 + g) / (r - g), np.inf) * disc[:, -1]
     return np.where(last > 0, pv + tail, pv)
+
+
+US = 0  # index of the United States in the region coordinate (core.dims.REGIONS)
+
+
+def compute_tax_base(
+    compute_spending_usd: Array,
+    built_gw_by_region: Array | None,
+    cost_per_gw_usd: Array | None,
+    national_built_gw_by_region: Array | None = None,
+    demand_gw_by_region: Array | None = None,
+) -> Array:
+    """The compute-tax base, (n, T): the value of AI capacity actually built in the US.
+
+    With the siting model, US build after moratoria and relocations (``built_gw_by_region``
+    for the US) times the all-in cost per GW from the investment model, so a national
+    moratorium removes the base and relocations into open states add to it. Without
+    siting, the investment model's US compute spending (demand before siting).
+
+    A national moratorium is the compute model's: its US build
+    (``national_built_gw_by_region``) over the investment model's US demand
+    (``demand_gw_by_region``) is the share of US build the national rules let through,
+    which scales the base (0 under a national moratorium).
+    """
+    base = compute_spending_usd
+    if built_gw_by_region is not None and cost_per_gw_usd is not None:
+        base = np.clip(built_gw_by_region[..., US], 0.0, None) * cost_per_gw_usd
+    if national_built_gw_by_region is not None and demand_gw_by_region is not None:
+        demand = demand_gw_by_region[..., US]
+        allowed = np.where(
+            demand > 0,
+            national_built_gw_by_region[..., US] / np.where(demand > 0, demand, 1.0),
+            1.0,
+        )
+        base = base * np.clip(allowed, 0.0, 1.0)
+    return base
 
 
 def run(
@@ -111,6 +167,13 @@ def run(
     compute_spending_usd: Array,
     displaced_workers: Array | None = None,
     state_revenue_usd: Array | None = None,
+    built_gw_by_region: Array | None = None,
+    cost_per_gw_usd: Array | None = None,
+    bubble_factor: Array | None = None,
+    lost_wage_bill_usd: Array | None = None,
+    gdp_usd: Array | None = None,
+    national_built_gw_by_region: Array | None = None,
+    demand_gw_by_region: Array | None = None,
 ) -> dict[str, Array]:
     """Run the fund model for every draw at once.
 
@@ -122,7 +185,14 @@ def run(
     state_revenue_usd : (n, T) state compute taxes and equity for permits from the siting
         model, paid into the fund through the permit-equity instrument.
     compute_spending_usd : (n, T) US AI compute spending from the investment model (the
-        compute-tax base).
+        compute-tax base when siting does not run).
+    built_gw_by_region, cost_per_gw_usd : (n, T, region) new capacity built (siting) and
+        (n, T) cost per GW (investment): the compute-tax base is US build times cost.
+    bubble_factor : (n, T) the investment model's bubble path; moves valuations.
+    lost_wage_bill_usd : (n, T) the labour model's lost wages, part captured as AI profit.
+    national_built_gw_by_region, demand_gw_by_region : (n, T, region) build after a
+        national moratorium (compute) and demand (investment), see ``compute_tax_base``.
+    gdp_usd : (n, T) US GDP (investment model), to report the endowment as a multiple.
     """
     years = np.asarray(years, dtype=np.float64)
     p = params
@@ -131,11 +201,22 @@ def run(
         need_mod.parametric_displaced(p, years) if displaced_workers is None else displaced_workers
     )
     needs = need_mod.need(p, years, displaced, active)
-    spending = compute_spending_usd
+    spending = compute_tax_base(
+        compute_spending_usd,
+        built_gw_by_region,
+        cost_per_gw_usd,
+        national_built_gw_by_region,
+        demand_gw_by_region,
+    )
     # wages lost since the first year: observed profits already include earlier automation
-    lost_wages = np.maximum(displaced - displaced[:, :1], 0.0) * need_mod.median_earnings(p, years)
+    if lost_wage_bill_usd is not None and displaced_workers is not None:
+        lost_wages = np.maximum(lost_wage_bill_usd - lost_wage_bill_usd[:, :1], 0.0)
+    else:  # the teaching presets' own path: displaced workers at median earnings
+        lost_wages = np.maximum(displaced - displaced[:, :1], 0.0) * need_mod.median_earnings(
+            p, years
+        )
     profits = rev_mod.covered_profits(p, years, lost_wages)
-    mcap = rev_mod.covered_mcap(p, years, profits)
+    mcap = rev_mod.covered_mcap(p, years, profits, bubble_factor)
     rev = rev_mod.revenues(p, years, spending, profits, mcap, active)
     if state_revenue_usd is not None:
         rev["permit_equity"] = rev["permit_equity"] + state_revenue_usd
@@ -145,8 +226,18 @@ def run(
     flows = simulate_balance(p, years, revenue, needs["need_usd"], active)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(needs["need_usd"] > 0, flows["payout_usd"] / needs["need_usd"], 1.0)
+    g_ss = steady_state_growth(p)
+    endowment = required_endowment(
+        needs["need_usd"], p["fund.real_return"], years, p["fund.start_year"], g_ss
+    )
+    if gdp_usd is None:
+        gdp_start = np.full(len(endowment), np.nan)
+    else:
+        idx = np.clip(np.searchsorted(years, p["fund.start_year"]), 0, len(years) - 1)
+        gdp_start = gdp_usd[np.arange(len(idx)), idx]
     return {
         "displaced_workers": displaced,
+        "lost_wage_bill_usd": lost_wages,
         "employment": need_mod.employment(p, years),
         **needs,
         "compute_spending_usd": spending,
@@ -161,7 +252,7 @@ def run(
         "shortfall_usd": needs["need_usd"] - flows["payout_usd"],
         "first_shortfall_year": first_year_below(coverage, years, active),
         "sustained_shortfall_year": sustained_shortfall_from(coverage, years, active),
-        "endowment_required_usd": required_endowment(
-            needs["need_usd"], p["fund.real_return"], years, p["fund.start_year"]
-        ),
+        "endowment_required_usd": endowment,
+        "endowment_to_gdp": endowment / gdp_start,
+        "need_growth_steady_state": g_ss,
     }

@@ -51,8 +51,15 @@ def covered_profits(p: Mapping[str, Array], years: Array, displaced_wage_bill: A
     return trend + col(p["fund.automation_capture_share"]) * displaced_wage_bill
 
 
-def covered_mcap(p: Mapping[str, Array], years: Array, profits: Array) -> Array:
-    """Untaxed market value of covered firms, (n, T): profits × a drifting valuation multiple."""
+def covered_mcap(
+    p: Mapping[str, Array], years: Array, profits: Array, bubble: Array | None = None
+) -> Array:
+    r"""Untaxed market value of covered firms, (n, T): profits × a drifting valuation multiple.
+
+    With the investment model's bubble path :math:`b_t` (share of capex left after a
+    correction, 1 without one) the multiple moves with it, :math:`b_t^{\eta}` with
+    ``fund.valuation_bubble_elasticity`` :math:`\eta`: the asset bubble reaches the base.
+    """
     multiple0 = col(p["fund.covered_mcap_2025"] / p["fund.covered_net_income_2025"])
     drift = ramp(
         np.full(len(p["fund.covered_mcap_2025"]), float(BASE_YEAR)),
@@ -60,7 +67,12 @@ def covered_mcap(p: Mapping[str, Array], years: Array, profits: Array) -> Array:
         MULTIPLE_CONVERGENCE_YEARS,
     )
     change = 1.0 + (col(p["fund.valuation_multiple_change"]) - 1.0) * drift
-    return multiple0 * change * profits
+    shock = (
+        1.0
+        if bubble is None
+        else np.clip(bubble, 0.0, None) ** col(p["fund.valuation_bubble_elasticity"])
+    )
+    return multiple0 * change * profits * shock
 
 
 def revenues(
