@@ -214,3 +214,46 @@ def test_resource_scanner() -> None:
         '[1:1:INFO:CONSOLE:1] "x"',
         "Uncaught Error",
     ]
+
+
+@needs_chromium
+def test_brief_reads_at_phone_and_desktop_widths(tmp_path: Path) -> None:
+    """Issue 17: at 400 px and 1400 px no horizontal scroll, no console errors, no request
+    leaving the page; every chart has a source line and a CSV link; the answers table
+    exists and every answer sentence carries a number."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from plowshare.report.brief import write
+
+    page_path = write(tmp_path / "brief.html", 40, 20260101)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        try:
+            for width in (400, 1400):
+                ctx = browser.new_context(viewport={"width": width, "height": 900})
+                pg = ctx.new_page()
+                errors: list[str] = []
+                requests: list[str] = []
+                pg.on("console", lambda m, e=errors: m.type == "error" and e.append(m.text))
+                pg.on("pageerror", lambda x, e=errors: e.append(str(x)))
+                pg.on("request", lambda r, q=requests: q.append(r.url))
+                pg.goto(page_path.as_uri())
+                pg.wait_for_timeout(1000)
+                assert pg.evaluate("document.documentElement.scrollWidth <= innerWidth"), width
+                assert not errors, errors
+                assert all(u.startswith(("file:", "data:")) for u in requests), requests
+                charts = pg.evaluate(
+                    "[...document.querySelectorAll('.plotly-graph-div')].map(e => {"
+                    "const f = e.closest('figure'); return f !== null && "
+                    "f.querySelector('.source') !== null && f.querySelector('a.csv') !== null})"
+                )
+                assert charts and all(charts)
+                answers = pg.evaluate(
+                    "[...document.querySelectorAll('table.answers tbody tr td:nth-child(2)')]"
+                    ".map(e => e.textContent)"
+                )
+                assert answers and all(re.search(r"\d", a) for a in answers), answers
+                ctx.close()
+        finally:
+            browser.close()

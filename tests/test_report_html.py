@@ -92,21 +92,44 @@ def test_bad_ids_are_rejected() -> None:
 
 
 def test_fan_chart_has_band_and_median_per_series() -> None:
-    traces = _figure_json(_fan(names=("A", "B", "C")))
-    assert len(traces) == 9
-    for i in range(3):
+    traces = _figure_json(_fan(names=("A", "B")))
+    assert len(traces) == 6
+    for i in range(2):
         upper, lower, median = traces[3 * i : 3 * i + 3]
         assert lower["fill"] == "tonexty" and "fill" not in upper
         assert median.get("showlegend", True) and upper["showlegend"] is False
-        assert {t["legendgroup"] for t in (upper, lower, median)} == {"ABC"[i]}
+        assert {t["legendgroup"] for t in (upper, lower, median)} == {"AB"[i]}
         assert [t["hovertemplate"].split(":")[0] for t in (upper, lower, median)] == [
             "p95",
             "p5",
             "median",
         ]
     colours = {t["line"]["color"] for t in traces[2::3]}
-    assert len(colours) == 3
+    assert len(colours) == 2
     assert '"USD bn"' in _fan()  # y-axis title
+
+
+def test_fan_chart_with_many_series_shades_one_band() -> None:
+    """Issue 17: four overlapping grey bands hid each other; beyond two series only the
+    first keeps its band, the others are median lines (all bands are in the CSV)."""
+    frag = _fan(names=("A", "B", "C"))
+    traces = _figure_json(frag)
+    assert len(traces) == 5 and sum(1 for t in traces if t.get("fill") == "tonexty") == 1
+    assert "90 % band" in frag and "of A" in frag
+
+
+def test_every_chart_has_a_source_line_band_note_and_csv() -> None:
+    from urllib.parse import unquote
+
+    for frag in (
+        _fan(names=("A",)),
+        rh.bar_chart(["a", "b"], [1.0, 2.0], "t", "GW", "bb"),
+        rh.bar_chart(["a long label here", "b"], [1.0, 2.0], "t", "GW", "bh", errors=[0.1, 0.2]),
+        rh.tile_map({"CA": 1.0}, "t", "GW", "tm"),
+    ):
+        assert '<span class="source">Source: ' in frag and 'class="band"' in frag
+        href = frag.split('class="csv" download="')[1].split('href="')[1].split('"')[0]
+        assert href.startswith("data:text/csv") and "," in unquote(href)
 
 
 def test_fan_chart_rejects_ragged_series() -> None:

@@ -96,10 +96,10 @@ def verdict_html(r: ClaimResult) -> str:
 def section_answers(ledger: dict[str, ClaimResult]) -> str:
     """The top table: each claim's one quotable sentence, its verdict and a link."""
     rows = "".join(
-        f"<tr><td>{escape(r.claim.title)}</td><td>{escape(r.answer)}</td>"
-        f'<td style="color:{VERDICT_COLOURS.get(r.verdict, "#59636e")}"><b>'
-        f"{escape(r.verdict)}</b></td>"
-        f'<td><a href="#claim-{escape(r.claim.id)}">details</a></td></tr>'
+        f'<tr><td><a href="#claim-{escape(r.claim.id)}">{escape(r.claim.title)}</a></td>'
+        f"<td>{escape(r.answer)}</td>"
+        f'<td class="verdict" style="color:{VERDICT_COLOURS.get(r.verdict, "#59636e")}"><b>'
+        f"{escape(r.verdict)}</b></td></tr>"
         for r in ledger.values()
     )
     body = (
@@ -107,7 +107,7 @@ def section_answers(ledger: dict[str, ClaimResult]) -> str:
         "probability claims, 8 of 10 bootstrap resamples), <b>does not hold</b> when met in "
         "at most 2 of 10, and otherwise <b>depends</b> on the assumptions.</p>"
         '<div class="scroll"><table class="answers"><thead><tr><th>claim</th>'
-        "<th>answer (median, 90 % band)</th><th>verdict</th><th></th></tr></thead>"
+        "<th>answer (median, 90 % band)</th><th>verdict</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
     )
     return h.section("The answers", body, "answers")
@@ -196,6 +196,11 @@ def section_moratoria(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) 
     base = d["baseline"]
     body = verdict_html(ledger["state-moratorium-rsi"]) + verdict_html(ledger["relocation"])
     labels, values = [], []
+    nice = {
+        "moratorium-bill-states": "States with moratorium bills",
+        "moratorium-blue-states": "Democratic trifectas",
+        "moratorium-sanders": "Sanders (national)",
+    }
     for name in ("moratorium-bill-states", "moratorium-blue-states", "moratorium-sanders"):
         dest = (
             d[name]["siting.relocated_gw_by_destination"]
@@ -204,7 +209,7 @@ def section_moratoria(d: dict[str, xr.Dataset], ledger: dict[str, ClaimResult]) 
             .median("draw")
         )
         for k in dest["destination"].values:
-            labels.append(f"{name}: {k}")
+            labels.append(f"{nice[name]}: {k}")
             values.append(float(dest.sel(destination=k)))
     body += h.bar_chart(
         labels,

@@ -87,9 +87,17 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _wrap_title(title: str, width: int = 44) -> str:
+    """Escape a chart title and break it into lines (plotly titles do not wrap on a phone)."""
+    import textwrap
+
+    return "<br>".join(escape(line) for line in textwrap.wrap(title, width)) or escape(title)
+
+
 def _layout(title: str, unit: str, height: int) -> dict[str, object]:
+    lines = _wrap_title(title).count("<br>") + 1
     return {
-        "title": {"text": escape(title), "x": 0.0, "xanchor": "left"},
+        "title": {"text": _wrap_title(title), "x": 0.0, "xanchor": "left", "font": {"size": 15}},
         "yaxis": {"title": {"text": escape(unit)}, **_AXIS, "zerolinecolor": "#bbb"},
         "xaxis": _AXIS,
         "template": "none",  # plotly's templates carry defaults for every trace type (geo too)
@@ -97,9 +105,35 @@ def _layout(title: str, unit: str, height: int) -> dict[str, object]:
         "plot_bgcolor": "#fff",
         "hoverlabel": {"align": "left"},
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "margin": {"l": 60, "r": 20, "t": 30 + 20 * lines, "b": 40},
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
     }
+
+
+DEFAULT_SOURCE = (
+    "plowshare model runs on this page's draws; every input and its source is in the appendix"
+)
+FAN_BAND = "Shaded: the 90 % band (5th to 95th percentile of the draws); line: the median."
+
+
+def _csv_link(div_id: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A download link carrying the chart's numbers as CSV in a data: URI (no request)."""
+    from urllib.parse import quote
+
+    def cell(v: object) -> str:
+        t = f"{v:.6g}" if isinstance(v, float) else str(v)
+        return f'"{t}"' if ("," in t or '"' in t) else t
+
+    text = "\n".join(",".join(cell(v) for v in r) for r in [list(header), *rows]) + "\n"
+    href = "data:text/csv;charset=utf-8," + quote(text)
+    return f'<a class="csv" download="{div_id}.csv" href="{href}">CSV</a>'
+
+
+def _figure(chart: str, div_id: str, source: str, band: str, csv: str) -> str:
+    return (
+        f'<figure class="chart">{chart}<figcaption><span class="band">{escape(band)}</span> '
+        f'<span class="source">Source: {escape(source)}.</span> {csv}</figcaption></figure>'
+    )
 
 
 def _to_html(fig: go.Figure, div_id: str) -> str:
@@ -112,7 +146,7 @@ def _to_html(fig: go.Figure, div_id: str) -> str:
 
 def fan_chart(
     years: Sequence[int], series: dict[str, tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]],
-    title: str, unit: str, div_id: str,
+    title: str, unit: str, div_id: str, source: str = DEFAULT_SOURCE,
 ) -> str:  # fmt: skip
     """Render a fan chart: a shaded p5–p95 band and a median line per series.
 
@@ -141,6 +175,13 @@ def fan_chart(
             raise ValueError(f"series {name!r}: p5, p50, p95 must each have len(years)={len(x)}")
         colour, label = PALETTE[i % len(PALETTE)], escape(name)
         common = {"x": x, "legendgroup": label, "name": label}
+        if len(series) > 2 and i > 0:  # overlapping grey bands hide each other: one band only
+            fig.add_scatter(
+                y=p50.tolist(), mode="lines", line={"color": colour, "width": 2.5,
+                "dash": "dash" if i % 2 else "solid"},
+                hovertemplate=f"median: %{{y:.3~g}} {u}<extra>{label}</extra>", **common,
+            )  # fmt: skip
+            continue
         fig.add_scatter(
             y=p95.tolist(), mode="lines", line={"width": 0}, showlegend=False,
             hovertemplate=f"p95: %{{y:.3~g}} {u}<extra>{label}</extra>", **common,
@@ -156,12 +197,34 @@ def fan_chart(
         )  # fmt: skip
     fig.update_layout(**_layout(title, unit, 420), hovermode="x unified")
     fig.update_layout(legend={"orientation": "h", "y": -0.12})
-    return _to_html(fig, div_id)
+    rows = [
+        [
+            name,
+            yr,
+            float(np.asarray(b[0])[i]),
+            float(np.asarray(b[1])[i]),
+            float(np.asarray(b[2])[i]),
+        ]
+        for name, b in series.items()
+        for i, yr in enumerate(x)
+    ]
+    csv = _csv_link(
+        div_id, ["series", "year", f"p5 ({unit})", f"median ({unit})", f"p95 ({unit})"], rows
+    )
+    band = FAN_BAND
+    if len(series) > 2:
+        first = next(iter(series))
+        band = (
+            f"Shaded: the 90 % band (5th to 95th percentile of the draws) of {first}; lines: "
+            "the medians (the other bands are in the CSV)."
+        )
+    return _figure(_to_html(fig, div_id), div_id, source, band, csv)
 
 
 def bar_chart(
     labels: Sequence[str], values: npt.ArrayLike, title: str, unit: str, div_id: str,
-    errors: npt.ArrayLike | None = None,
+    errors: npt.ArrayLike | None = None, source: str = DEFAULT_SOURCE,
+    band: str = "",
 ) -> str:  # fmt: skip
     """Render a bar chart, optionally with symmetric error bars.
 
@@ -193,14 +256,46 @@ def bar_chart(
         if err.shape != y.shape:
             raise ValueError("errors must have one entry per label")
         error_y = {"type": "data", "array": err.tolist(), "visible": True, "color": "#444"}
-    fig = go.Figure(
-        go.Bar(
-            x=names, y=y.tolist(), error_y=error_y, marker_color=PALETTE[0],
-            hovertemplate=f"%{{x}}: %{{y:.3~g}} {escape(unit)}<extra></extra>",
+    horizontal = max((len(n) for n in names), default=0) > 12
+    if horizontal:  # long labels: horizontal bars, labels readable on a phone
+        error_x = None if error_y is None else {**error_y}
+        fig = go.Figure(
+            go.Bar(
+                y=names, x=y.tolist(), error_x=error_x, orientation="h",
+                marker_color=PALETTE[0], text=[f"{v:,.3g}" for v in y], textposition="auto",
+                hovertemplate=f"%{{y}}: %{{x:.3~g}} {escape(unit)}<extra></extra>",
+            )
+        )  # fmt: skip
+        lay = _layout(title, unit, max(300, 34 * len(names) + 110))
+        lay["xaxis"], lay["yaxis"] = (
+            {**_AXIS, "title": {"text": escape(unit)}},
+            {**_AXIS, "autorange": "reversed"},
         )
-    )  # fmt: skip
-    fig.update_layout(**_layout(title, unit, 380))
-    return _to_html(fig, div_id)
+        fig.update_layout(**lay)
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=names, y=y.tolist(), error_y=error_y, marker_color=PALETTE[0],
+                text=[f"{v:,.3g}" for v in y], textposition="auto",
+                hovertemplate=f"%{{x}}: %{{y:.3~g}} {escape(unit)}<extra></extra>",
+            )
+        )  # fmt: skip
+        fig.update_layout(**_layout(title, unit, 380))
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    if not band:
+        band = (
+            "Whiskers: half the 90 % band of the draws either side."
+            if errors is not None
+            else "One value per bar (no band shown)."
+        )
+    head = ["label", unit] + (["half-width of band"] if errors is not None else [])
+    rows = [
+        [str(lab), float(y[i])]
+        + ([float(np.asarray(errors, dtype=float)[i])] if errors is not None else [])
+        for i, lab in enumerate(labels)
+    ]
+    return _figure(_to_html(fig, div_id), div_id, source, band, _csv_link(div_id, head, rows))
 
 
 def tile_map_figure(values: dict[str, float], title: str, unit: str, fmt: str = ".1f") -> go.Figure:
@@ -258,7 +353,10 @@ def tile_map_figure(values: dict[str, float], title: str, unit: str, fmt: str = 
     return fig
 
 
-def tile_map(values: dict[str, float], title: str, unit: str, div_id: str, fmt: str = ".1f") -> str:
+def tile_map(
+    values: dict[str, float], title: str, unit: str, div_id: str, fmt: str = ".1f",
+    source: str = DEFAULT_SOURCE,
+) -> str:  # fmt: skip
     """Render a US tile-grid map (50 states + DC, NPR layout) coloured by value.
 
     Parameters
@@ -277,7 +375,9 @@ def tile_map(values: dict[str, float], title: str, unit: str, div_id: str, fmt: 
     str
         An HTML fragment (``<div>`` + ``<script>``).
     """
-    return _to_html(tile_map_figure(values, title, unit, fmt), div_id)
+    csv = _csv_link(div_id, ["state", unit], [[k, float(v)] for k, v in sorted(values.items())])
+    chart = _to_html(tile_map_figure(values, title, unit, fmt), div_id)
+    return _figure(chart, div_id, source, "Colour: the median over the draws.", csv)
 
 
 def table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
@@ -348,7 +448,9 @@ td.num{text-align:right;white-space:nowrap} tbody tr:hover{background:var(--soft
 footer{margin-top:3rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);
 font-size:.9rem} @media print{nav.toc{display:none}}
 .scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
-.plotly-graph-div{max-width:100%} td,th{overflow-wrap:anywhere} code{overflow-wrap:anywhere}
+.plotly-graph-div{max-width:100%} figure.chart{margin:1rem 0;max-width:100%}
+figcaption{font-size:.85rem;color:var(--muted)} a.csv{font-weight:600}
+td,th{overflow-wrap:break-word} code{overflow-wrap:anywhere} td.verdict{white-space:nowrap}
 blockquote{margin:.5rem 0 1rem;padding:.2rem .9rem;border-left:3px solid var(--line);
 color:var(--muted)} .claim{margin:1rem 0 1.5rem} .answer{font-size:1.05rem}
 @media (max-width:640px){body{font-size:16px} main{padding:1rem .75rem 3rem}
