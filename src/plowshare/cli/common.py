@@ -202,7 +202,7 @@ def run_scenario(
 ) -> xr.Dataset:
     """Run with a progress bar; with ``years``, keep only the printed outputs and years."""
     n = sc.run.draws if draws is None else draws
-    chunk = min(sc.run.chunk_size, max(20_000, n // 20))
+    chunk = None  # the engine default: the scenario's [run] chunk_size, else DEFAULT_CHUNK
     keep = None if years is None else displayed_outputs()
     with progress_bar(f"{label}: {n:,} draws", enabled=n >= 100_000) as update:
         return api.run(

@@ -147,8 +147,10 @@ def discover(
     write_json(json_path, {"outcome": what, "seed": ds.attrs["seed"], **d.to_dict()})
 
 
-def fmt(x: float) -> str:
-    return disc.fmt(x) if np.isfinite(x) else "—"
+def fmt(x: float, unit: str = "") -> str:
+    if not np.isfinite(x):
+        return "—"
+    return f"{x:.2f}" if unit == "year" else disc.fmt(x)
 
 
 @app.command()
@@ -202,10 +204,10 @@ def robust(
         rows = [
             [
                 r.policy,
-                f"{fmt(r.outcome[1])} [{fmt(r.outcome[0])}, {fmt(r.outcome[2])}]",
-                fmt(r.regret_p50),
-                fmt(r.regret_p95),
-                fmt(r.regret_max),
+                f"{fmt(r.outcome[1], unit)} [{fmt(r.outcome[0], unit)}, {fmt(r.outcome[2], unit)}]",
+                fmt(r.regret_p50, unit),
+                fmt(r.regret_p95, unit),
+                fmt(r.regret_max, unit),
                 f"{100 * r.share_best:.0f} %",
             ]
             for r in res.tables[o.label()]
