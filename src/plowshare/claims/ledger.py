@@ -359,7 +359,7 @@ def _param_words(name: str) -> tuple[str, str]:
 
 def _fmt_value(v: float, unit: str) -> str:
     u = unit.strip()
-    if u in ("fraction", "share", "ratio") and 0 <= v <= 1.5:
+    if u in ("fraction", "share") and 0 <= v <= 1.5:
         return f"{v:.0%} ".replace("% ", " %")
     if u in ("USD", "USD/yr") and abs(v) >= 1e6:
         return f"${v / 1e9:,.2g} bn" if abs(v) >= 1e9 else f"${v / 1e6:,.0f} M"
