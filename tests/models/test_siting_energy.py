@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from plowshare.core.dims import STATES, state_groups, state_vector
 from plowshare.core.params import default_registry
 from plowshare.core.sampling import sample
+from plowshare.core.sites import site_data
 from plowshare.engine.pipeline import run_models
 from plowshare.models.labor.data import group_data
-from plowshare.core.sites import site_data
 
 from ..conftest import YEARS
 
