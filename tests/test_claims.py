@@ -123,6 +123,8 @@ def test_changing_a_driving_parameter_flips_a_verdict(ledger):
             only={"national-moratorium-prc"},
             overrides={
                 "investment.china_share_of_new_build": 0.18,
+                # compute v2 (issue 12): China builds on its own path, so it must also grow fast
+                "investment.china_build_growth": 1.3,
                 "compute.moratorium_relocation_share": 0.0,
                 "compute.export_control_level": 0.0,
             },

@@ -7,13 +7,14 @@ utilisation :math:`u` for a duration :math:`d_t` (growing to a cap):
 
 .. math:: C_t = s_t\, u\, d_t \sum_{site} a_{site} F_{site,t}
 
-Effective compute multiplies by algorithmic efficiency :math:`A_t = a^{t-2025}` and is
-measured in orders of magnitude (OOM) above the 2025 frontier run (5e26 FLOP):
-:math:`E_t = \log_{10}(C_t A_t / C^*_{2025})`.
+Effective compute adds the bloc's software level (``software.py``), in orders of
+magnitude (OOM) above the 2025 frontier run (5e26 FLOP at 2025 algorithms):
+:math:`E_{b,t} = \log_{10}(C_{b,t} / C^*_{2025}) + s_{b,t}`.
 
 A milestone with threshold :math:`\theta` OOM is crossed at the fractional time where
 :math:`E` first reaches :math:`\theta`, interpolating linearly in :math:`E` between
-mid-years (a year's value is taken to hold at mid-year). Not crossed by the horizon: ``inf``.
+the points of the integration grid (a year's value is held at mid-year). Not crossed by
+the horizon: ``inf``.
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ def growing_to_cap(level: Array, growth: Array, cap: Array, years: Array) -> Arr
     return np.minimum(col(level) * col(growth) ** (years[None, :] - BASE_YEAR), col(cap))
 
 
+def reachable_flops(p: Mapping[str, Array], installed_flops: Array) -> Array:
+    """Installed compute (FLOP/s) each bloc's labs can use, (n, T, 2)."""
+    return np.einsum("nts,nsb->ntb", installed_flops, access_matrix(p))
+
+
 def largest_run_flop(p: Mapping[str, Array], years: Array, installed_flops: Array) -> Array:
     """Physical FLOP of each bloc's largest training run, (n, T, 2)."""
-    reach = np.einsum("nts,nsb->ntb", installed_flops, access_matrix(p))
+    reach = reachable_flops(p, installed_flops)
     share = growing_to_cap(
         p["compute.largest_run_share_2025"],
         p["compute.largest_run_share_growth"],
@@ -62,20 +68,10 @@ def largest_run_flop(p: Mapping[str, Array], years: Array, installed_flops: Arra
     return reach * (share * seconds)[:, :, None]
 
 
-def effective_oom(p: Mapping[str, Array], years: Array, run_flop: Array) -> Array:
-    """Effective compute in OOM above the 2025 frontier run, (n, T, 2)."""
-    algo = (years[None, :] - BASE_YEAR) * np.log10(col(p["compute.algorithmic_efficiency_growth"]))
-    with np.errstate(divide="ignore"):
-        return (
-            np.log10(run_flop)
-            + algo[:, :, None]
-            - np.log10(col(p["compute.frontier_2025_flop"]))[:, :, None]
-        )
-
-
-def crossing_year(oom: Array, threshold: Array, years: Array) -> Array:
-    """First fractional time each row of ``oom`` (n, T) reaches ``threshold`` (n,); inf if never."""
-    mid = years + 0.5
+def crossing_time(oom: Array, threshold: Array, times: Array) -> Array:
+    """First time each row of ``oom`` (n, K), valued at ``times`` (K,), reaches ``threshold``
+    (n,), interpolating linearly between points; the first time if already reached, inf if
+    never."""
     above = oom >= threshold[:, None]
     hit = above.any(axis=1)
     j = np.argmax(above, axis=1)
@@ -84,19 +80,28 @@ def crossing_year(oom: Array, threshold: Array, years: Array) -> Array:
     lo, hi = oom[rows, jp], oom[rows, j]
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(hi > lo, (threshold - lo) / (hi - lo), 1.0)
-    t = np.where(j == 0, mid[0], mid[jp] + np.clip(frac, 0.0, 1.0) * (mid[j] - mid[jp]))
+    t = np.where(j == 0, times[0], times[jp] + np.clip(frac, 0.0, 1.0) * (times[j] - times[jp]))
     return np.where(hit, t, np.inf)
 
 
-def milestones(p: Mapping[str, Array], years: Array, oom: Array) -> dict[str, Array]:
-    """Crossing times of automated AI R&D (RSI) and transformative AI per bloc, (n, 2) each."""
+def crossing_year(oom: Array, threshold: Array, years: Array) -> Array:
+    """:func:`crossing_time` for yearly values held at mid-year, (n,)."""
+    return crossing_time(oom, threshold, years + 0.5)
+
+
+def milestones(p: Mapping[str, Array], times: Array, oom: Array) -> dict[str, Array]:
+    """Crossing times of automated AI R&D (RSI) and transformative AI per bloc, (n, 2) each,
+    from effective compute ``oom`` (n, K, 2) on the grid ``times``."""
     rsi = p["compute.rsi_threshold_oom"]
     tai = rsi + p["compute.tai_gap_oom"]
-    rsi_b = np.column_stack([crossing_year(oom[:, :, b], rsi, years) for b in range(2)])
-    tai_b = np.column_stack([crossing_year(oom[:, :, b], tai, years) for b in range(2)])
+    rsi_b = np.column_stack([crossing_time(oom[:, :, b], rsi, times) for b in range(2)])
+    tai_b = np.column_stack([crossing_time(oom[:, :, b], tai, times) for b in range(2)])
+    with np.errstate(invalid="ignore"):
+        gap = tai_b.min(axis=1) - rsi_b.min(axis=1)
     return {
         "rsi_year_by_bloc": rsi_b,
         "tai_year_by_bloc": tai_b,
         "rsi_year": rsi_b.min(axis=1),
         "tai_year": tai_b.min(axis=1),
+        "rsi_to_tai_years": gap,
     }

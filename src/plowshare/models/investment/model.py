@@ -56,11 +56,16 @@ def projected_growth(p: Mapping[str, Array], years: Array) -> Array:
 
 
 def bubble_factor(p: Mapping[str, Array], years: Array) -> Array:
-    """Multiplier on capex from a bubble's correction, (n, T); 1 without a bubble."""
+    """Multiplier on capex from a bubble's correction, (n, T); 1 without a bubble.
+
+    The loss shrinks linearly to zero over the recovery years; a persistent slowdown then
+    leaves spending ``bubble_growth_cut`` a year further behind the pre-bubble path."""
+    on = col(p["investment.bubble"])
     since = years[None, :] - col(p["investment.bubble_year"])
     remaining = np.clip(1.0 - since / col(p["investment.bubble_recovery_years"]), 0.0, 1.0)
-    hit = col(p["investment.bubble"] * p["investment.bubble_capex_loss"]) * remaining
-    return 1.0 - np.where(since >= 0, hit, 0.0)
+    hit = on * col(p["investment.bubble_capex_loss"]) * remaining
+    slow = (1.0 - on * col(p["investment.bubble_growth_cut"])) ** np.maximum(since, 0.0)
+    return (1.0 - np.where(since >= 0, hit, 0.0)) * slow
 
 
 def capex(p: Mapping[str, Array], years: Array, gdp: Array) -> Array:
@@ -91,6 +96,27 @@ def ai_share(p: Mapping[str, Array], years: Array) -> Array:
     )
 
 
+def china_path(p: Mapping[str, Array], years: Array, pool: Array) -> Array:
+    """New capacity China's builders demand, (n, T): their 2025 share of the world's new
+    build, growing at China's own rate from 2025 to ``china_own_growth_until``, then with
+    the rest of the world's build (the 2025 share of each year before 2025)."""
+    share = col(p["investment.china_share_of_new_build"])
+    y = years[None, :]
+    until = col(p["investment.china_own_growth_until"])
+    j0 = int(np.clip(np.searchsorted(years, BASE_YEAR), 0, len(years) - 1))
+    own_years = np.clip(y, BASE_YEAR, until) - BASE_YEAR
+    own = share * pool[:, j0 : j0 + 1] * col(p["investment.china_build_growth"]) ** own_years
+    # after the own-growth years: the pool's growth since then (linear in log between years)
+    log_pool = np.log(np.maximum(pool, 1e-300))
+    j = np.clip(np.searchsorted(years, until[:, 0], side="right") - 1, 0, max(len(years) - 2, 0))
+    k = np.minimum(j + 1, len(years) - 1)
+    w = np.clip((until[:, 0] - years[j]) / np.maximum(years[k] - years[j], 1e-9), 0.0, 1.0)
+    rows = np.arange(len(j))
+    at_until = log_pool[rows, j] * (1.0 - w) + log_pool[rows, k] * w
+    later = np.exp(np.where(y > until, log_pool - at_until[:, None], 0.0))
+    return np.where(y <= BASE_YEAR, share * pool, own * later)
+
+
 def site_shares(p: Mapping[str, Array]) -> Array:
     """Shares of new build by site, (n, 4), summing to one."""
     raw = np.column_stack(
@@ -115,15 +141,21 @@ def run(params: Mapping[str, Array], years: Array) -> dict[str, Array]:
     cost = col(p["investment.cost_per_gw_2025"]) * growth_path(
         p["investment.cost_per_gw_change"], years
     )
-    new_gw = ai / cost
+    pool = ai / cost  # what the (mostly US-financed) builders outside China buy, with China's
     shares = site_shares(p)
+    china = china_path(p, years, pool)
+    # outside China: the pool less China's 2025 share, split by the other sites' shares
+    outside = pool * (1.0 - shares[:, 2:3])
+    by_region = outside[:, :, None] * shares[:, None, :] / (1.0 - shares[:, None, 2:3])
+    by_region[:, :, 2] = china
+    new_gw = by_region.sum(axis=2)
     return {
         "gdp_usd": gdp,
         "capex_usd": total,
         "ai_capex_usd": ai,
         "cost_per_gw_usd": cost,
         "new_capacity_gw": new_gw,
-        "new_capacity_gw_by_region": new_gw[:, :, None] * shares[:, None, :],
+        "new_capacity_gw_by_region": by_region,
         "us_compute_spending_usd": ai * shares[:, :1],
         "bubble_factor": bubble_factor(p, years),
     }
