@@ -186,10 +186,17 @@ class Dist:
 
     def _check_quantiles(self) -> None:
         """Refuse parameters whose quantiles overflow (e.g. uniform over ±1e308)."""
+        unstable = False
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             x = self.ppf(np.asarray(_PROBE))
-        if not np.all(np.isfinite(x)):
+        with np.errstate(over="raise", invalid="raise"), warnings.catch_warnings():
+            warnings.simplefilter("error")  # overflow inside scipy on the way to a finite value
+            try:
+                self.ppf(np.asarray(_PROBE[1:-1]))
+            except (FloatingPointError, RuntimeWarning):
+                unstable = True
+        if unstable or not np.all(np.isfinite(x)):
             raise DistError(
                 f"{self.kind}: parameters {self.args} give quantiles beyond floating-point range"
             )
