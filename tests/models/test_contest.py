@@ -212,3 +212,26 @@ def test_bad_race_files_are_refused_with_file_and_key(tmp_path, ny12, old, new, 
     with pytest.raises(InputError, match=pattern) as e:
         load_race(path)
     assert str(path) in e.value.one_line()
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("turnout = 0", "turnout must be positive"),
+        ("district_share_of_market = 1.5", "district_share_of_market must lie in (0, 1]"),
+    ],
+)
+def test_a_race_with_no_voters_or_no_market_is_refused(tmp_path, line, fragment):
+    """Found by the race fuzz: turnout 0 passed validation and the model divided 0 by 0."""
+    import re
+
+    from plowshare.core.errors import InputError
+    from plowshare.models.contest.race import resolve_race
+
+    text = resolve_race("ny12-2026").read_text()
+    key = line.split(" = ")[0]
+    text = re.sub(rf"(?m)^{key} = .*$", line, text, count=1)
+    path = tmp_path / "r.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=re.escape(fragment)):
+        load_race(str(path))

@@ -68,6 +68,19 @@ class RaceMeta(_Strict):
     sources: list[str] = Field(default_factory=list)
     actual_result: dict[str, float] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _positive(self) -> RaceMeta:
+        """A plain number gets the same bounds as a range's ends (a race with no voters or
+        no share of its market has no persuasion to model, and 0/0 follows)."""
+        low, high = _range(self.turnout)
+        if low <= 0:
+            raise ValueError(f"turnout must be positive, got {self.turnout!r}")
+        share = self.district_share_of_market
+        low, high = _range(share)
+        if not 0 < low <= high <= 1:
+            raise ValueError(f"district_share_of_market must lie in (0, 1], got {share!r}")
+        return self
+
 
 class Candidate(_Strict):
     name: str
