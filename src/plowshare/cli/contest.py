@@ -13,7 +13,7 @@ import xarray as xr
 from rich.table import Table
 
 from plowshare.core.bands import Band
-from plowshare.core.scenario import Scenario, load_scenario, race_scenario
+from plowshare.core.scenario import Scenario, race_scenario
 from plowshare.engine import api
 from plowshare.engine.results import write_atomic
 from plowshare.models.contest import load_race, shipped_races
@@ -218,4 +218,4 @@ def races() -> None:
     out.print(t)
 
 
-__all__ = ["load_scenario", "print_race"]
+__all__ = ["print_race"]

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from plowshare.core import registry
+from plowshare.core.errors import InputError
 from plowshare.core.scenario import Scenario, load_scenario
 
 from .backends import make_backend
@@ -31,7 +33,9 @@ from .pipeline import (
     draw_streams,
     order,
     run_chunked,
+    run_models,
     stream_names,
+    upstream_args,
 )
 from .results import to_dataset
 
@@ -238,10 +242,6 @@ def upstream_of(
 ) -> tuple[dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
     """One model's sampled parameters, the years and its upstream arguments, from running
     every model before it in the scenario (for solvers that call the model many times)."""
-    from plowshare.core.errors import InputError
-
-    from .pipeline import run_models
-
     models = order(scenario.models)
     if model not in models:
         raise InputError(f"the scenario does not run the {model} model", key="run.models")
@@ -270,9 +270,6 @@ def upstream_of(
         if before
         else {}
     )
-    from plowshare.core import registry
-
-    spec = registry.get(model)
-    kwargs = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
+    kwargs = upstream_args(registry.get(model), out)
     mine = {k: v for k, v in params.items() if k.split(".", 1)[0] == model}
     return mine, years, kwargs

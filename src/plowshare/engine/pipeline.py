@@ -90,6 +90,12 @@ def call(
     return spec.run(params, years, **extra, **upstream)
 
 
+def upstream_args(spec: ModelSpec, out: Mapping[str, Mapping[str, Array]]) -> dict[str, Array]:
+    """A model's upstream arguments from the outputs of the models that ran before it (an
+    argument whose model did not run is left out: the model falls back on its own path)."""
+    return {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
+
+
 def run_models(
     params: Mapping[str, Array],
     years: Array,
@@ -102,7 +108,7 @@ def run_models(
     out: dict[str, dict[str, Array]] = {}
     for name in order(models):
         spec = registry.get(name)
-        up = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
+        up = upstream_args(spec, out)
         mp = {k: v for k, v in params.items() if k.split(".", 1)[0] == name}
         view = Params(mp, choices)
         out[name] = call(spec, view, years, up, (inputs or {}).get(name), (streams or {}).get(name))

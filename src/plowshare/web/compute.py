@@ -28,7 +28,7 @@ from plowshare.core.contract import Params
 from plowshare.core.params import Param
 from plowshare.core.sampling import sample
 from plowshare.core.scenario import Scenario
-from plowshare.engine.pipeline import call, choices_of, draw_streams, order
+from plowshare.engine.pipeline import call, choices_of, draw_streams, order, upstream_args
 
 Array = NDArray[np.float64]
 Results = dict[str, dict[str, Array]]  # model -> output -> (draws, ...) array
@@ -120,7 +120,7 @@ def run_fast(sc: Scenario, n: int = 1, seed: int | None = None) -> tuple[Results
     out: Results = {}
     for name in pl.models:
         spec = registry.get(name)
-        up = {arg: out[u.model][u.output] for arg, u in spec.upstream.items() if u.model in out}
+        up = upstream_args(spec, out)
         view = Params({k: params[k] for k in pl.by_model[name]}, pl.choices)
         out[name] = call(spec, view, pl.years, up, pl.inputs.get(name), streams.get(name))
     return out, pl.years
